@@ -1,0 +1,23 @@
+// go_asm.h: macros shared by the runtime's assembly, after Go's go_tls.h.
+//
+// Go's assembler gets struct offsets from a compiler-generated go_asm.h. Ours come from
+// src/globals.rs, where offset_of! computes them and global_asm! exports each one as an
+// absolute symbol (g_m, m_tls, gobuf_sp, ...), so the .S files below use them by name.
+
+// get_tls(r) loads the TLS base, and g(r) is the word where the current g lives:
+// %gs points at m.tls[1], whose word holds its own address (setldt stores it), and g is
+// kept in m.tls[0], just below: Go's `MOVL GS:0, r` / `-4(r)` (go_tls.h, 386).
+#define get_tls(r)	movl %gs:0, r
+#define g(r)		-4(r)
+
+// The address of a global, position-independently (the same objects link into static
+// programs and into 32-bit glibc test binaries, which are PIE).
+#define LEA_GLOBAL(sym, reg) \
+	call 9f; \
+9:	popl reg; \
+	addl $(sym - 9b), reg
+
+// Function symbols with ELF type and size, so gdb and the chapter programs can name them.
+#define TEXT(name) \
+	.text; .p2align 4; .globl name; .type name, @function; name:
+#define END(name) .size name, . - name

@@ -1,0 +1,29 @@
+//! A goroutine that recurses without end: the runtime must report a stack overflow naming
+//! the goroutine and exit with status 2, like Go, instead of corrupting memory.
+//! `-- main` overflows main's own goroutine instead.
+#![no_std]
+#![no_main]
+
+use runtime_i386::{go, Gosched};
+
+#[inline(never)]
+#[allow(unconditional_recursion)]
+fn deep(n: u32) -> u32 {
+    let buf = [n as u8; 256];
+    let r = core::hint::black_box(&buf)[0] as u32;
+    r + deep(n + 1) + core::hint::black_box(1)
+}
+
+fn main() {
+    if runtime_i386::os_linux::goargs().nth(1) == Some(b"main") {
+        deep(0);
+    }
+    go(|| {
+        deep(0);
+    });
+    loop {
+        Gosched();
+    }
+}
+
+runtime_i386::go_program!(main);

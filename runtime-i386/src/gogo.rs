@@ -1,0 +1,125 @@
+//! # gogo and friends: switching goroutines (asm_386.s:284-398, proc.go:340, 4039-4260)
+//!
+//! The switches themselves are assembly (`asm/asm_386.S`): `gogo` loads a saved gobuf
+//! (g into TLS, SP, AX, DX) and jumps to its pc; `mcall` saves the current g and runs a
+//! function on g0's stack; `systemstack` runs a function on g0's stack and comes back.
+//! Here are their Rust declarations and what runs on g0 when a goroutine yields
+//! (`gosched_m`) or returns (`goexit1` → `goexit0` → `gdestroy` → `gfput` → `schedule`).
+
+use crate::globals::*;
+use crate::newproc::{casgstatus, gfput, globrunqput};
+use core::arch::asm;
+
+extern "C" {
+    /// `gogo(buf)`: restore the state saved in buf and jump to its pc. Never returns.
+    pub fn runtime_gogo(buf: *mut gobuf) -> !;
+    /// `mcall(fn)`: save this g's state, switch to g0's stack and call fn(g), which must not
+    /// return.
+    pub fn runtime_mcall(f: unsafe extern "C" fn(*mut g) -> !);
+    fn runtime_systemstack(f: unsafe extern "C" fn(*mut u8), arg: *mut u8);
+}
+
+/// `getg()`: the current g, from TLS (`MOVL GS:0, r; MOVL -4(r), r`). Before rt0_go sets
+/// up %gs, and in ordinary (glibc) processes that use the runtime as a library, the
+/// current g is g0.
+#[inline(always)]
+pub fn getg() -> *mut g {
+    if !unsafe { *crate::rt0_go::tlsReady.get() } {
+        return g0();
+    }
+    let r: usize;
+    unsafe {
+        asm!("movl %gs:0, {r}", "movl -4({r}), {r}", r = out(reg) r,
+             options(att_syntax, nostack, readonly, preserves_flags));
+    }
+    r as *mut g
+}
+
+/// `systemstack(fn)`: run `f` on the system (g0) stack; directly if already there.
+pub fn systemstack<F: FnMut()>(f: &mut F) {
+    unsafe extern "C" fn tramp<F: FnMut()>(arg: *mut u8) {
+        (*(arg as *mut F))()
+    }
+    if !unsafe { *crate::rt0_go::tlsReady.get() } {
+        return f(); // no goroutines yet (or a host process): we are on the only stack
+    }
+    unsafe { runtime_systemstack(tramp::<F>, f as *mut F as *mut u8) }
+}
+
+/// `dropg()` (proc.go:3928): disassociate m and its current g.
+///
+/// # Safety
+/// On g0 of a valid M.
+pub unsafe fn dropg() {
+    let mp = (*getg()).m;
+    if !(*mp).curg.is_null() {
+        (*(*mp).curg).m = core::ptr::null_mut();
+    }
+    (*mp).curg = core::ptr::null_mut();
+}
+
+// ANCHOR: gosched
+/// `Gosched()` (proc.go:340): yield the processor, allowing other goroutines to run. The
+/// current goroutine is put on the *global* run queue and resumes later.
+pub fn Gosched() {
+    unsafe { runtime_mcall(gosched_m) }
+}
+
+/// `gosched_m(gp)` (proc.go:4069) → `goschedImpl(gp, false)` (proc.go:4039-4066), on g0.
+unsafe extern "C" fn gosched_m(gp: *mut g) -> ! {
+    if (*gp).atomicstatus != _Grunning {
+        throw_status(gp, "bad g status");
+    }
+    casgstatus(gp, _Grunning, _Grunnable);
+    dropg();
+    globrunqput(gp);
+    // `if mainStarted { wakep() }`: one M only, nothing to wake.
+    crate::mstart::schedule()
+}
+// ANCHOR_END: gosched
+
+unsafe fn throw_status(gp: *mut g, what: &str) -> ! {
+    crate::print::fatal_with(format_args!(
+        "{} (g{} is {})",
+        what,
+        (*gp).goid,
+        gstatus_name((*gp).atomicstatus)
+    ))
+}
+
+// ANCHOR: goexit0
+/// `goexit1()` (proc.go:4166): finishes the execution of the current goroutine; goexit
+/// (assembly) calls it when the goroutine's function returns.
+#[no_mangle]
+pub extern "C" fn runtime_goexit1() -> ! {
+    unsafe { runtime_mcall(goexit0) };
+    crate::print::throw("goexit1: mcall returned")
+}
+
+/// `goexit0(gp)` (proc.go:4179): goexit continuation on g0.
+unsafe extern "C" fn goexit0(gp: *mut g) -> ! {
+    gdestroy(gp);
+    crate::mstart::schedule()
+}
+
+/// `gdestroy(gp)` (proc.go:4184-4260): the g becomes _Gdead, loses its M, and goes on the
+/// P's free list for newproc1 to reuse, stack and all.
+///
+/// # Safety
+/// On g0; gp the g that just exited.
+pub unsafe fn gdestroy(gp: *mut g) {
+    let mp = (*getg()).m;
+    let pp = (*mp).p;
+    casgstatus(gp, _Grunning, _Gdead);
+    (*gp).m = core::ptr::null_mut();
+    (*gp).lockedm = 0;
+    (*mp).lockedg = core::ptr::null_mut();
+    (*gp).preemptStop = false;
+    (*gp)._defer = 0;
+    (*gp)._panic = 0;
+    (*gp).waitreason = 0;
+    (*gp).param = 0;
+    dropg();
+    gfput(pp, gp);
+}
+// ANCHOR_END: goexit0

@@ -1,0 +1,518 @@
+//! # newproc: a new goroutine and the run queues (proc.go:4855-5127, 6393-6700)
+//!
+//! `newproc(fn)` makes a g that will run `fn` (`newproc1`: reuse a dead g or allocate one
+//! with `malg`, give it a goid from the P's cache, build a stack frame that returns into
+//! `goexit`) and puts it in the current P's `runnext` (`runqput`), kicking the previous
+//! runnext to the tail of the local run queue and, when that ring of 256 is full, half of it
+//! to the global queue (`runqputslow`).
+
+use crate::globals::*;
+use crate::gogo::{getg, systemstack};
+use crate::malloc;
+use crate::print::{fatal_with, throw};
+use core::ptr::null_mut;
+
+/// stack.go:75 `stackMin = 2048`: the smallest stack Go gives a goroutine.
+pub const stackMin: u32 = 2048;
+/// stack.go:99 `stackGuard = stackNosplit(800) + stackSystem(0) + abi.StackSmall(128)`:
+/// a Go function's prologue calls morestack when SP goes below `stack.lo + stackGuard`.
+pub const stackGuard: usize = 928;
+/// proc.go:685 `_GoidCacheBatch`: goids are taken from sched.goidgen 16 at a time per P.
+pub const _GoidCacheBatch: u64 = 16;
+/// stack.go:1303 `startingStackSize = fixedStack` (2048). In our runtime the stack that
+/// `stackalloc(fixedStack)` really returns, so that gfput keeps standard stacks as Go does.
+pub const startingStackSize: usize = malloc::stackReal;
+
+/// A Go func value (runtime2.go:190 `funcval`): the code pointer, then any captured data.
+/// A pointer to it is what `go` hands to newproc and what gogo leaves in DX.
+#[repr(C)]
+pub struct funcval {
+    pub fn_: usize,
+}
+
+extern "C" {
+    /// The assembly entry of newproc (asm_386.S): records getcallerpc() and calls
+    /// `runtime_newproc_go` on a 16-byte aligned stack.
+    pub fn runtime_newproc(fv: *const funcval);
+    fn runtime_goexit();
+    fn runtime_rustfunc();
+}
+
+/// The address of `goexit`, the function every goroutine's first frame returns into.
+pub fn goexitPC() -> usize {
+    runtime_goexit as *const () as usize
+}
+
+// ANCHOR: newproc
+/// `newproc(fn)` (proc.go:4874-4887): create a g running fn and put it on this P's queue.
+/// Go does the work on the system stack (systemstack), since goroutine stacks are small.
+#[no_mangle]
+pub extern "C" fn runtime_newproc_go(fv: *const funcval, callerpc: usize) {
+    let gp = getg();
+    let mut work = || unsafe {
+        let newg = newproc1(fv, gp, callerpc);
+        let pp = (*(*getg()).m).p;
+        runqput(pp, newg, true);
+        // `if mainStarted { wakep() }`: wakep starts an M spinning for an idle P. We run
+        // one M only, so there is nothing to wake: the other Ps stay idle.
+    };
+    systemstack(&mut work);
+}
+// ANCHOR_END: newproc
+
+// ANCHOR: newproc1
+/// `newproc1(fn, callergp, callerpc)` (proc.go:4892-4991): a g in state _Grunnable,
+/// starting at fn. The caller puts it on a run queue.
+///
+/// # Safety
+/// On g0 of an M that holds a P.
+pub unsafe fn newproc1(fv: *const funcval, callergp: *mut g, callerpc: usize) -> *mut g {
+    if fv.is_null() {
+        throw("go of nil func value");
+    }
+    let mp = (*getg()).m; // acquirem: no preemption in our runtime anyway
+    let pp = (*mp).p;
+    let mut newg = gfget(pp);
+    if newg.is_null() {
+        newg = malg(stackMin as i32);
+        casgstatus(newg, _Gidle, _Gdead);
+        allgadd(newg); // publishes with status _Gdead
+    }
+    if (*newg).stack.hi == 0 {
+        throw("newproc1: newg missing stack");
+    }
+    if (*newg).atomicstatus != _Gdead {
+        throw("newproc1: new g is not Gdead");
+    }
+
+    // 4 words of "extra space in case of reads slightly beyond frame", no arguments
+    // (sys.MinFrameSize is 0 and StackAlign 4 on 386).
+    let totalSize = (4 * 4 + 0usize).next_multiple_of(4);
+    let sp = (*newg).stack.hi - totalSize;
+
+    (*newg).sched = core::mem::zeroed();
+    (*newg).sched.sp = sp;
+    (*newg).stktopsp = sp;
+    // +PCQuantum so that the previous instruction is in the same function
+    (*newg).sched.pc = goexitPC() + 1;
+    (*newg).sched.g = newg;
+    gostartcallfn(&mut (*newg).sched, fv);
+    (*newg).parentGoid = (*callergp).goid;
+    (*newg).gopc = callerpc;
+    (*newg).ancestors = 0;
+    (*newg).startpc = (*fv).fn_;
+
+    casgstatus(newg, _Gdead, _Grunnable);
+    if (*pp).goidcache == (*pp).goidcacheend {
+        // sched.goidgen is the last allocated id; this batch is
+        // [sched.goidgen+1, sched.goidgen+_GoidCacheBatch]. At start-up goidgen is 0, so
+        // the main goroutine gets goid 1.
+        let sched = sched();
+        (*sched).goidgen += _GoidCacheBatch;
+        (*pp).goidcache = (*sched).goidgen - (_GoidCacheBatch - 1);
+        (*pp).goidcacheend = (*pp).goidcache + _GoidCacheBatch;
+    }
+    (*newg).goid = (*pp).goidcache;
+    (*pp).goidcache += 1;
+    boottrace!(
+        "newproc1",
+        "g{} (parent g{}) stack=[{:#x}, {:#x}) sched.sp=hi-{} sched.pc={:#x} [sched.sp]=goexit+1, goidcache {}..{}",
+        (*newg).goid, (*newg).parentGoid, (*newg).stack.lo, (*newg).stack.hi,
+        (*newg).stack.hi - (*newg).sched.sp, (*newg).sched.pc, (*pp).goidcache, (*pp).goidcacheend
+    );
+    newg
+}
+// ANCHOR_END: newproc1
+
+// ANCHOR: malg
+/// `malg(stacksize)` (proc.go:4855-4869): a new g with a stack of at least `stacksize`
+/// bytes (see [`malloc::stackReal`] for how ours differ), or none if `stacksize < 0`.
+pub fn malg(stacksize: i32) -> *mut g {
+    let newg = malloc::new::<g>();
+    if stacksize >= 0 {
+        let stacksize = (stacksize as u32).next_power_of_two(); // round2(stackSystem + stacksize)
+        unsafe {
+            (*newg).stack = malloc::stackalloc(stacksize);
+            (*newg).stackguard0 = (*newg).stack.lo + stackGuard;
+            (*newg).stackguard1 = usize::MAX;
+            // Clear the bottom word of the stack (Go records g there on some arches).
+            *((*newg).stack.lo as *mut usize) = 0;
+        }
+    }
+    newg
+}
+// ANCHOR_END: malg
+
+/// `casgstatus(gp, oldval, newval)` (proc.go:1105): change a g's status, which must be
+/// `oldval`.
+///
+/// # Safety
+/// `gp` must be a valid g.
+pub unsafe fn casgstatus(gp: *mut g, oldval: u32, newval: u32) {
+    if (*gp).atomicstatus != oldval || oldval == newval {
+        fatal_with(format_args!(
+            "casgstatus: bad incoming values: g{} oldval={} newval={} (status {})",
+            (*gp).goid,
+            gstatus_name(oldval),
+            gstatus_name(newval),
+            gstatus_name((*gp).atomicstatus)
+        ));
+    }
+    (*gp).atomicstatus = newval;
+}
+
+/// `allgadd(gp)` (proc.go:618-633): append to allgs.
+///
+/// # Safety
+/// `gp` must be a valid g not yet in allgs.
+pub unsafe fn allgadd(gp: *mut g) {
+    if (*gp).atomicstatus == _Gidle {
+        throw("allgadd: bad status Gidle");
+    }
+    let allgs = runtime_allgs.get();
+    if (*allgs).len == (*allgs).cap {
+        // append: double the backing array (the old one is not freed, as Go's GC keeps it
+        // until no one uses it; we have no GC).
+        let ncap = if (*allgs).cap == 0 {
+            64
+        } else {
+            (*allgs).cap * 2
+        };
+        let na = malloc::persistentalloc(ncap * 4, 4) as *mut *mut g;
+        for i in 0..(*allgs).len {
+            *na.add(i) = *(*allgs).array.add(i);
+        }
+        (*allgs).array = na;
+        (*allgs).cap = ncap;
+    }
+    *(*allgs).array.add((*allgs).len) = gp;
+    (*allgs).len += 1;
+}
+
+// ANCHOR: gostartcall
+/// `gostartcallfn(gobuf, fv)` (stack.go:1127) and `gostartcall(buf, fn, ctxt)`
+/// (sys_x86.go:16-23): adjust the gobuf as if it executed a call to fn with context ctxt
+/// and then stopped before the first instruction in fn. The "caller" is whatever
+/// `buf.pc` was (goexit+1): its address is pushed as the return address, so when fn
+/// returns it lands in goexit, which ends the goroutine.
+///
+/// # Safety
+/// `buf.sp` must point into a valid stack with room for one more word.
+pub unsafe fn gostartcallfn(buf: *mut gobuf, fv: *const funcval) {
+    let fn_ = (*fv).fn_;
+    gostartcall(buf, fn_, fv as *const u8);
+}
+
+/// See [`gostartcallfn`].
+///
+/// # Safety
+/// As gostartcallfn.
+pub unsafe fn gostartcall(buf: *mut gobuf, fn_: usize, ctxt: *const u8) {
+    let mut sp = (*buf).sp;
+    sp -= 4; // goarch.PtrSize
+    *(sp as *mut usize) = (*buf).pc;
+    (*buf).sp = sp;
+    (*buf).pc = fn_;
+    (*buf).ctxt = ctxt;
+}
+// ANCHOR_END: gostartcall
+
+// gList / gQueue operations (proc.go:6898-7010).
+
+/// `gList.push`.
+///
+/// # Safety
+/// Valid pointers.
+pub unsafe fn glist_push(head: *mut *mut g, gp: *mut g) {
+    (*gp).schedlink = *head;
+    *head = gp;
+}
+/// `gList.pop`.
+///
+/// # Safety
+/// Valid pointers.
+pub unsafe fn glist_pop(head: *mut *mut g) -> *mut g {
+    let gp = *head;
+    if !gp.is_null() {
+        *head = (*gp).schedlink;
+    }
+    gp
+}
+/// `gQueue.pushBack`.
+///
+/// # Safety
+/// Valid pointers.
+pub unsafe fn gqueue_pushBack(q: *mut gQueue, gp: *mut g) {
+    (*gp).schedlink = null_mut();
+    if !(*q).tail.is_null() {
+        (*(*q).tail).schedlink = gp;
+    } else {
+        (*q).head = gp;
+    }
+    (*q).tail = gp;
+}
+/// `gQueue.pushBackAll`.
+///
+/// # Safety
+/// Valid pointers.
+pub unsafe fn gqueue_pushBackAll(q: *mut gQueue, q2: gQueue) {
+    if q2.tail.is_null() {
+        return;
+    }
+    (*q2.tail).schedlink = null_mut();
+    if !(*q).tail.is_null() {
+        (*(*q).tail).schedlink = q2.head;
+    } else {
+        (*q).head = q2.head;
+    }
+    (*q).tail = q2.tail;
+}
+/// `gQueue.pop`.
+///
+/// # Safety
+/// Valid pointers.
+pub unsafe fn gqueue_pop(q: *mut gQueue) -> *mut g {
+    let gp = (*q).head;
+    if !gp.is_null() {
+        (*q).head = (*gp).schedlink;
+        if (*q).head.is_null() {
+            (*q).tail = null_mut();
+        }
+    }
+    gp
+}
+
+// ANCHOR: gfput
+/// `gfput(pp, gp)` (proc.go:5029-5068): put a dead g on the P's free list; when that holds
+/// 64, move gs to the global lists until it holds 31 (with stacks and without kept apart).
+///
+/// # Safety
+/// `pp` a valid P, `gp` a _Gdead g.
+pub unsafe fn gfput(pp: *mut p, gp: *mut g) {
+    if (*gp).atomicstatus != _Gdead {
+        throw("gfput: bad status (not Gdead)");
+    }
+    let stksize = (*gp).stack.hi - (*gp).stack.lo;
+    if stksize != startingStackSize {
+        // non-standard stack size - free it.
+        malloc::stackfree((*gp).stack);
+        (*gp).stack = stack { lo: 0, hi: 0 };
+        (*gp).stackguard0 = 0;
+    }
+    glist_push(&mut (*pp).gFree.head, gp);
+    (*pp).gFree.n += 1;
+    if (*pp).gFree.n >= 64 {
+        let mut inc = 0;
+        let mut stackQ = gQueue {
+            head: null_mut(),
+            tail: null_mut(),
+        };
+        let mut noStackQ = gQueue {
+            head: null_mut(),
+            tail: null_mut(),
+        };
+        while (*pp).gFree.n >= 32 {
+            let gp = glist_pop(&mut (*pp).gFree.head);
+            (*pp).gFree.n -= 1;
+            if (*gp).stack.lo == 0 {
+                gqueue_push(&mut noStackQ, gp);
+            } else {
+                gqueue_push(&mut stackQ, gp);
+            }
+            inc += 1;
+        }
+        let sched = sched();
+        // gList.pushAll(q): q's gs go in front of the list, in q's order.
+        for (list, q) in [
+            (&mut (*sched).gFree_noStack, noStackQ),
+            (&mut (*sched).gFree_stack, stackQ),
+        ] {
+            if !q.tail.is_null() {
+                (*q.tail).schedlink = *list;
+                *list = q.head;
+            }
+        }
+        (*sched).gFree_n += inc;
+    }
+}
+// ANCHOR_END: gfput
+
+/// `gQueue.push`: add to the head.
+///
+/// # Safety
+/// Valid pointers.
+pub unsafe fn gqueue_push(q: *mut gQueue, gp: *mut g) {
+    (*gp).schedlink = (*q).head;
+    (*q).head = gp;
+    if (*q).tail.is_null() {
+        (*q).tail = gp;
+    }
+}
+
+// ANCHOR: gfget
+/// `gfget(pp)` (proc.go:5072-5127): a dead g from the P's free list, refilled with up to 32
+/// from the global lists (those with stacks first); nil if there are none. A g without a
+/// stack gets a new one.
+///
+/// # Safety
+/// `pp` a valid P.
+pub unsafe fn gfget(pp: *mut p) -> *mut g {
+    let sched = sched();
+    loop {
+        if (*pp).gFree.head.is_null()
+            && (!(*sched).gFree_stack.is_null() || !(*sched).gFree_noStack.is_null())
+        {
+            // Move a batch of free Gs to the P.
+            while (*pp).gFree.n < 32 {
+                // Prefer Gs with stacks.
+                let mut gp = glist_pop(&mut (*sched).gFree_stack);
+                if gp.is_null() {
+                    gp = glist_pop(&mut (*sched).gFree_noStack);
+                    if gp.is_null() {
+                        break;
+                    }
+                }
+                (*sched).gFree_n -= 1;
+                glist_push(&mut (*pp).gFree.head, gp);
+                (*pp).gFree.n += 1;
+            }
+            continue; // goto retry
+        }
+        break;
+    }
+    let gp = glist_pop(&mut (*pp).gFree.head);
+    if gp.is_null() {
+        return null_mut();
+    }
+    (*pp).gFree.n -= 1;
+    if (*gp).stack.lo != 0 && (*gp).stack.hi - (*gp).stack.lo != startingStackSize {
+        // Deallocate old stack: the right size has changed since gfput.
+        malloc::stackfree((*gp).stack);
+        (*gp).stack = stack { lo: 0, hi: 0 };
+        (*gp).stackguard0 = 0;
+    }
+    if (*gp).stack.lo == 0 {
+        // Stack was deallocated in gfput or just above. Allocate a new one.
+        (*gp).stack = malloc::stackalloc(stackMin);
+        (*gp).stackguard0 = (*gp).stack.lo + stackGuard;
+    }
+    gp
+}
+// ANCHOR_END: gfget
+
+// ANCHOR: runqput
+/// `runqput(pp, gp, next)` (proc.go:6635-6666): put gp on the local runnable queue. With
+/// next, gp goes into pp.runnext and whatever was there is kicked out to the tail of the
+/// ring. A full ring sends half of itself, plus gp, to the global queue.
+/// (Go randomises `next` in race builds only.)
+///
+/// # Safety
+/// `pp` a valid P owned by this M; `gp` a runnable g.
+pub unsafe fn runqput(pp: *mut p, gp: *mut g, next: bool) {
+    let mut gp = gp;
+    if next {
+        let oldnext = (*pp).runnext;
+        (*pp).runnext = gp;
+        if oldnext.is_null() {
+            return;
+        }
+        // Kick the old runnext out to the regular run queue.
+        gp = oldnext;
+    }
+    loop {
+        let h = (*pp).runqhead;
+        let t = (*pp).runqtail;
+        if t.wrapping_sub(h) < (*pp).runq.len() as u32 {
+            (*pp).runq[(t % (*pp).runq.len() as u32) as usize] = gp;
+            (*pp).runqtail = t.wrapping_add(1);
+            return;
+        }
+        if runqputslow(pp, gp, h, t) {
+            return;
+        }
+        // the queue is not full, now the put above must succeed
+    }
+}
+// ANCHOR_END: runqput
+
+// ANCHOR: runqputslow
+/// `runqputslow(pp, gp, h, t)` (proc.go:6670-6710): move half of the full local queue
+/// (128 gs) and gp to the global queue, as one batch of 129.
+///
+/// # Safety
+/// `pp` a valid P whose ring is full (t - h == 256).
+pub unsafe fn runqputslow(pp: *mut p, gp: *mut g, h: u32, t: u32) -> bool {
+    const N: usize = 256;
+    let mut batch = [null_mut::<g>(); N / 2 + 1];
+    // First, grab a batch from local queue.
+    let n = t.wrapping_sub(h) / 2;
+    if n != (N / 2) as u32 {
+        throw("runqputslow: queue is not full");
+    }
+    for i in 0..n {
+        batch[i as usize] = (*pp).runq[(h.wrapping_add(i) % N as u32) as usize];
+    }
+    (*pp).runqhead = h.wrapping_add(n); // Go: CasRel, commits consume
+    batch[n as usize] = gp;
+    // Link the goroutines.
+    for i in 0..n as usize {
+        (*batch[i]).schedlink = batch[i + 1];
+    }
+    let q = gQueue {
+        head: batch[0],
+        tail: batch[n as usize],
+    };
+    // Now put the batch on global queue.
+    globrunqputbatch(q, n as i32 + 1);
+    true
+}
+// ANCHOR_END: runqputslow
+
+/// `globrunqput(gp)` (proc.go:6393): gp to the tail of the global queue.
+///
+/// # Safety
+/// `gp` a runnable g.
+pub unsafe fn globrunqput(gp: *mut g) {
+    let sched = sched();
+    gqueue_pushBack(&mut (*sched).runq, gp);
+    (*sched).runqsize += 1;
+}
+
+/// `globrunqputbatch(batch, n)` (proc.go:6418).
+///
+/// # Safety
+/// `batch` a well-formed queue of `n` gs.
+pub unsafe fn globrunqputbatch(batch: gQueue, n: i32) {
+    let sched = sched();
+    gqueue_pushBackAll(&mut (*sched).runq, batch);
+    (*sched).runqsize += n;
+}
+
+/// Starts a goroutine running `f`: Go's `go f()`, which the compiler turns into
+/// `newproc(funcval)`. The closure is copied into a funcval (code pointer first, as gogo
+/// expects) that is freed when the goroutine starts running it.
+pub fn go<F: FnOnce() + 'static>(f: F) {
+    #[repr(C)]
+    struct RustFunc<F> {
+        fn_: usize,
+        call: unsafe extern "C" fn(*mut RustFunc<F>),
+        f: core::mem::ManuallyDrop<F>,
+    }
+    unsafe extern "C" fn call<F: FnOnce()>(fv: *mut RustFunc<F>) {
+        let f = core::ptr::read(&(*fv).f);
+        malloc::free(fv as *mut u8, core::mem::size_of::<RustFunc<F>>());
+        core::mem::ManuallyDrop::into_inner(f)()
+    }
+    if core::mem::align_of::<RustFunc<F>>() > 8 {
+        throw("go: closure alignment above 8 is not supported");
+    }
+    let fv = malloc::mallocgc(core::mem::size_of::<RustFunc<F>>()) as *mut RustFunc<F>;
+    unsafe {
+        fv.write(RustFunc {
+            fn_: runtime_rustfunc as *const () as usize,
+            call: call::<F>,
+            f: core::mem::ManuallyDrop::new(f),
+        });
+        runtime_newproc(fv as *const funcval);
+    }
+}

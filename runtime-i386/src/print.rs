@@ -1,0 +1,120 @@
+//! Go-like `print`/`println` and `throw` (print.go, panic.go).
+//!
+//! Go's print writes each piece straight to standard error with `write`. Ours formats with
+//! `core::fmt` into a small buffer on the stack and writes it in one system call.
+
+use crate::sys_linux_386::write1;
+use core::fmt::{self, Write};
+
+/// A fixed buffer that flushes to a file descriptor when full and when dropped.
+pub struct FdWriter<const N: usize> {
+    fd: usize,
+    len: usize,
+    buf: [u8; N],
+}
+
+impl<const N: usize> FdWriter<N> {
+    pub const fn new(fd: usize) -> Self {
+        FdWriter {
+            fd,
+            len: 0,
+            buf: [0; N],
+        }
+    }
+    pub fn flush(&mut self) {
+        let mut done = 0;
+        while done < self.len {
+            let n = write1(self.fd, &self.buf[done..self.len]);
+            if n <= 0 {
+                break; // nothing sensible to do: the output is gone
+            }
+            done += n as usize;
+        }
+        self.len = 0;
+    }
+}
+
+impl<const N: usize> Write for FdWriter<N> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        for &b in s.as_bytes() {
+            if self.len == N {
+                self.flush();
+            }
+            self.buf[self.len] = b;
+            self.len += 1;
+        }
+        Ok(())
+    }
+}
+
+impl<const N: usize> Drop for FdWriter<N> {
+    fn drop(&mut self) {
+        self.flush();
+    }
+}
+
+/// Writes formatted text to standard error, like Go's `print`.
+pub fn print_fmt(args: fmt::Arguments) {
+    let mut w = FdWriter::<256>::new(2);
+    let _ = w.write_fmt(args);
+}
+
+/// Writes formatted text to standard output (the chapter programs' reports).
+pub fn stdout_fmt(args: fmt::Arguments) {
+    let mut w = FdWriter::<512>::new(1);
+    let _ = w.write_fmt(args);
+}
+
+/// Go's `print(...)`: formatted text to standard error.
+#[macro_export]
+macro_rules! print {
+    ($($arg:tt)*) => { $crate::print::print_fmt(format_args!($($arg)*)) };
+}
+
+/// Go's `println(...)`: formatted text and a newline to standard error.
+#[macro_export]
+macro_rules! println {
+    () => { $crate::print::print_fmt(format_args!("\n")) };
+    ($($arg:tt)*) => { $crate::print::print_fmt(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
+/// Formatted text to standard output.
+#[macro_export]
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::print::stdout_fmt(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
+/// `throw(s)`: a fatal runtime error (panic.go:1023 throw → fatalthrow). Prints
+/// "fatal error: s", the current goroutine, and exits with status 2, as Go does.
+#[cold]
+pub fn throw(s: &str) -> ! {
+    fatal_with(format_args!("{}", s))
+}
+
+/// `throw` with a formatted message.
+#[cold]
+pub fn fatal_with(args: fmt::Arguments) -> ! {
+    print_fmt(format_args!("fatal error: {}\n", args));
+    // Name the goroutine that was running, as Go's traceback header does.
+    let gp = crate::gogo::getg();
+    unsafe {
+        let m = if gp.is_null() {
+            core::ptr::null_mut()
+        } else {
+            (*gp).m
+        };
+        let cg = if m.is_null() {
+            core::ptr::null_mut()
+        } else {
+            (*m).curg
+        };
+        if !cg.is_null() {
+            print_fmt(format_args!(
+                "\ngoroutine {} [{}]:\n",
+                (*cg).goid,
+                crate::globals::gstatus_word((*cg).atomicstatus)
+            ));
+        }
+    }
+    crate::sys_linux_386::runtime_exit(2)
+}

@@ -1,0 +1,355 @@
+//! # schedinit: the scheduler's start (proc.go:750-845)
+//!
+//! `schedinit` sets the thread limit, registers m0, then decides how many Ps to make
+//! (`ncpu`, unless `$GOMAXPROCS` is a valid positive int32) and makes them with
+//! `procresize`: P0 goes to m0, the rest wait on the idle list `sched.pidle`.
+
+use crate::globals::*;
+use crate::malloc;
+use crate::print::throw;
+
+/// `pMask`: one bit per P (proc.go:6460). `idlepMask` marks idle Ps (stealWork skips them);
+/// `timerpMask` marks Ps that may have timers.
+#[no_mangle]
+pub static runtime_idlepMask: Global<Slice<u32>> = Global::new(Slice::nil());
+#[no_mangle]
+pub static runtime_timerpMask: Global<Slice<u32>> = Global::new(Slice::nil());
+
+/// Operations on a pMask (proc.go:6463-6490).
+pub mod pmask {
+    use super::*;
+    /// # Safety
+    /// `mask` must have a word for `id`.
+    pub unsafe fn read(mask: *const Slice<u32>, id: u32) -> bool {
+        let word = id / 32;
+        let bit = 1u32 << (id % 32);
+        *(*mask).array.add(word as usize) & bit != 0
+    }
+    /// # Safety
+    /// as `read`.
+    pub unsafe fn set(mask: *mut Slice<u32>, id: i32) {
+        *(*mask).array.add(id as usize / 32) |= 1 << (id % 32);
+    }
+    /// # Safety
+    /// as `read`.
+    pub unsafe fn clear(mask: *mut Slice<u32>, id: i32) {
+        *(*mask).array.add(id as usize / 32) &= !(1 << (id % 32));
+    }
+}
+
+// ANCHOR: atoi32
+/// `atoi64(s)` (string.go:360-402): an optional '-' then decimal digits, nothing else
+/// (no '+', no spaces, not empty), without overflowing int64.
+pub fn atoi64(s: &[u8]) -> Option<i64> {
+    if s.is_empty() {
+        return None;
+    }
+    let (neg, digits) = match s[0] {
+        b'-' => (true, &s[1..]),
+        _ => (false, s),
+    };
+    let mut un: u64 = 0;
+    for &c in digits {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        if un > u64::MAX / 10 {
+            return None; // overflow
+        }
+        un *= 10;
+        let un1 = un.wrapping_add((c - b'0') as u64);
+        if un1 < un {
+            return None; // overflow
+        }
+        un = un1;
+    }
+    if !neg && un > i64::MAX as u64 {
+        return None;
+    }
+    if neg && un > i64::MAX as u64 + 1 {
+        return None;
+    }
+    let n = un as i64;
+    Some(if neg { n.wrapping_neg() } else { n })
+}
+
+/// `atoi32(s)` (string.go:416-421): atoi64, and the value must fit in an int32.
+/// (`atoi`, for Go's 32-bit `int` on 386, is the same function.)
+pub fn atoi32(s: &[u8]) -> Option<i32> {
+    match atoi64(s) {
+        Some(n) if n == n as i32 as i64 => Some(n as i32),
+        _ => None,
+    }
+}
+// ANCHOR_END: atoi32
+
+/// `atoi(s)` for 386, where Go's `int` is 32 bits.
+pub fn atoi(s: &[u8]) -> Option<i32> {
+    atoi32(s)
+}
+
+// ANCHOR: schedinit
+/// `schedinit()` (proc.go:750-845), keeping the steps that exist in our runtime, in Go's
+/// order. Go also initialises locks, the race detector, the stack and heap allocators,
+/// CPU features, hashing, modules, signals masks, GODEBUG and the GC; we have none of those.
+#[no_mangle]
+pub extern "C" fn runtime_schedinit() {
+    unsafe {
+        let sched = sched();
+        (*sched).maxmcount = 10000; // proc.go:777
+        boottrace!("schedinit", "sched.maxmcount={}", (*sched).maxmcount);
+
+        mcommoninit(m0(), -1); // proc.go:791
+
+        // proc.go:822-829
+        (*sched).lastpoll = crate::sys_linux_386::nanotime();
+        let procs = gomaxprocs_from_env(
+            *runtime_ncpu.get(),
+            crate::os_linux::gogetenv(b"GOMAXPROCS"),
+        );
+        boottrace!(
+            "schedinit",
+            "procs={} (ncpu={}, GOMAXPROCS={:?})",
+            procs,
+            *runtime_ncpu.get(),
+            crate::os_linux::gogetenv(b"GOMAXPROCS").map(core::str::from_utf8)
+        );
+        if !procresize(procs).is_null() {
+            throw("unknown runnable goroutine during bootstrap");
+        }
+    }
+}
+// ANCHOR_END: schedinit
+
+/// proc.go:823-826: `procs := ncpu; if n, ok := atoi32(gogetenv("GOMAXPROCS")); ok && n > 0
+/// { procs = n }`. An unset or empty variable, a non-number, zero, a negative number or one
+/// that does not fit in an int32 all leave `ncpu`.
+pub fn gomaxprocs_from_env(ncpu: i32, env: Option<&[u8]>) -> i32 {
+    match atoi32(env.unwrap_or(b"")) {
+        Some(n) if n > 0 => n,
+        _ => ncpu,
+    }
+}
+
+/// `mcommoninit(mp, id)` (proc.go:889-925): give the M an id, its signal g, and put it on
+/// allm.
+///
+/// # Safety
+/// `mp` must be a valid M.
+pub unsafe fn mcommoninit(mp: *mut m, id: i64) {
+    (*mp).id = if id >= 0 { id } else { mReserveID() };
+    mpreinit(mp);
+    if !(*mp).gsignal.is_null() {
+        let gs = (*mp).gsignal;
+        (*gs).stackguard1 = (*gs).stack.lo + crate::newproc::stackGuard;
+    }
+    (*mp).alllink = *runtime_allm.get();
+    *runtime_allm.get() = mp;
+    boottrace!(
+        "schedinit",
+        "mcommoninit: m0.id={} gsignal stack {} bytes; allm=m0",
+        (*mp).id,
+        (*(*mp).gsignal).stack.hi - (*(*mp).gsignal).stack.lo
+    );
+}
+
+/// `mReserveID()` (proc.go:876-887): the next M id; fails past sched.maxmcount threads.
+///
+/// # Safety
+/// The scheduler must be initialised.
+pub unsafe fn mReserveID() -> i64 {
+    let sched = sched();
+    let id = (*sched).mnext;
+    (*sched).mnext += 1;
+    // checkmcount (proc.go:863)
+    let count = (*sched).mnext - (*sched).nmfreed;
+    if count > (*sched).maxmcount as i64 {
+        crate::println!(
+            "runtime: program exceeds {}-thread limit",
+            (*sched).maxmcount
+        );
+        throw("thread exhaustion");
+    }
+    id
+}
+
+/// `mpreinit(mp)` (os_linux.go:374-377): the M's signal-handling g, with a 32 KiB stack.
+///
+/// # Safety
+/// `mp` must be a valid M.
+pub unsafe fn mpreinit(mp: *mut m) {
+    (*mp).gsignal = crate::newproc::malg(32 * 1024);
+    (*(*mp).gsignal).m = mp;
+}
+
+// ANCHOR: pinit
+/// `(*p).init(id)` (proc.go:5460-5494): a new P starts in _Pgcstop; it may get timers and
+/// is not idle yet. (Go also sets up its mcache, defer pool and write barrier buffer.)
+///
+/// # Safety
+/// `pp` must be a valid P and the masks must have a bit for `id`.
+pub unsafe fn pinit(pp: *mut p, id: i32) {
+    (*pp).id = id;
+    (*pp).status = _Pgcstop;
+    pmask::set(runtime_timerpMask.get(), id);
+    pmask::clear(runtime_idlepMask.get(), id);
+}
+// ANCHOR_END: pinit
+
+// ANCHOR: procresize
+/// `procresize(nprocs)` (proc.go:5591-5732): change the number of Ps to `nprocs`; returns the
+/// list of Ps with local work (always nil at boot). The world is stopped, so there are no
+/// locks to take.
+///
+/// # Safety
+/// Must run on g0 with `getg().m` valid (m0 at boot).
+pub unsafe fn procresize(nprocs: i32) -> *mut p {
+    let old = gomaxprocs();
+    if old < 0 || nprocs <= 0 {
+        throw("procresize: invalid arg");
+    }
+    if nprocs < old {
+        // Go destroys the extra Ps (p.destroy); only GOMAXPROCS() at run time shrinks, and
+        // our runtime has no such call.
+        throw("procresize: shrinking the number of Ps is not supported");
+    }
+    let maskWords = (nprocs as usize).div_ceil(32);
+
+    // Grow allp and the masks (proc.go:5615-5643): new arrays, old contents copied.
+    let allp = runtime_allp.get();
+    if nprocs as usize > (*allp).len {
+        let nallp = malloc::persistentalloc(nprocs as usize * 4, 4) as *mut *mut p;
+        for i in 0..(*allp).len {
+            *nallp.add(i) = *(*allp).array.add(i);
+        }
+        *allp = Slice {
+            array: nallp,
+            len: nprocs as usize,
+            cap: nprocs as usize,
+        };
+        for mask in [runtime_idlepMask.get(), runtime_timerpMask.get()] {
+            let nmask = malloc::persistentalloc(maskWords * 4, 4) as *mut u32;
+            for i in 0..(*mask).len {
+                *nmask.add(i) = *(*mask).array.add(i);
+            }
+            *mask = Slice {
+                array: nmask,
+                len: maskWords,
+                cap: maskWords,
+            };
+        }
+    }
+
+    // Initialize new P's (proc.go:5646-5653).
+    for i in old..nprocs {
+        let slot = (*allp).array.add(i as usize);
+        let mut pp = *slot;
+        if pp.is_null() {
+            pp = malloc::new::<p>();
+        }
+        pinit(pp, i);
+        *slot = pp;
+    }
+
+    let gp = crate::gogo::getg();
+    let mp = (*gp).m;
+    if !(*mp).p.is_null() && (*(*mp).p).id < nprocs {
+        // continue to use the current P
+        (*(*mp).p).status = _Prunning;
+    } else {
+        // release the current P and acquire allp[0] (proc.go:5659-5688)
+        if !(*mp).p.is_null() {
+            (*(*mp).p).m = core::ptr::null_mut();
+        }
+        (*mp).p = core::ptr::null_mut();
+        let pp = *(*allp).array;
+        (*pp).m = core::ptr::null_mut();
+        (*pp).status = _Pidle;
+        acquirep(pp);
+    }
+
+    // Every other P goes idle, from the highest id down, so that pidleput's pushes leave
+    // P1 at the head of sched.pidle (proc.go:5709-5723).
+    let mut runnablePs: *mut p = core::ptr::null_mut();
+    for i in (0..nprocs).rev() {
+        let pp = *(*allp).array.add(i as usize);
+        if (*mp).p == pp {
+            continue;
+        }
+        (*pp).status = _Pidle;
+        if runqempty(pp) {
+            pidleput(pp);
+        } else {
+            // Go hands it an idle M (mget); we never have one.
+            (*pp).m = core::ptr::null_mut();
+            (*pp).link = runnablePs;
+            runnablePs = pp;
+        }
+    }
+    crate::mstart::stealOrder_reset(nprocs as u32);
+    *runtime_gomaxprocs.get() = nprocs;
+    boottrace!(
+        "procresize",
+        "{} Ps: P0 _Prunning on m0, idle list P1..P{} (npidle={})",
+        nprocs,
+        nprocs - 1,
+        (*sched()).npidle
+    );
+    runnablePs
+}
+// ANCHOR_END: procresize
+
+/// `acquirep(pp)` (proc.go:5740): associate pp and the current M.
+///
+/// # Safety
+/// On g0; `pp` must be an idle P without an M.
+pub unsafe fn acquirep(pp: *mut p) {
+    wirep(pp);
+}
+
+/// `wirep(pp)` (proc.go:5763-5788): the first half of acquirep.
+///
+/// # Safety
+/// As acquirep.
+pub unsafe fn wirep(pp: *mut p) {
+    let gp = crate::gogo::getg();
+    let mp = (*gp).m;
+    if !(*mp).p.is_null() {
+        throw("wirep: already in go");
+    }
+    if !(*pp).m.is_null() || (*pp).status != _Pidle {
+        crate::print::fatal_with(format_args!(
+            "wirep: invalid p state (p->m={:#x}, p->status={})",
+            (*pp).m as usize,
+            (*pp).status
+        ));
+    }
+    (*mp).p = pp;
+    (*pp).m = mp;
+    (*pp).status = _Prunning;
+}
+
+// ANCHOR: pidleput
+/// `pidleput(pp, now)` (proc.go:6532-6550): push pp on the head of the idle P list.
+///
+/// # Safety
+/// `pp` must be a valid P with an empty run queue.
+pub unsafe fn pidleput(pp: *mut p) {
+    if !runqempty(pp) {
+        throw("pidleput: P has non-empty run queue");
+    }
+    pmask::set(runtime_idlepMask.get(), (*pp).id);
+    let sched = sched();
+    (*pp).link = (*sched).pidle;
+    (*sched).pidle = pp;
+    (*sched).npidle += 1;
+}
+// ANCHOR_END: pidleput
+
+/// `runqempty(pp)` (proc.go:6602): no runnext and nothing in the ring.
+///
+/// # Safety
+/// `pp` must be a valid P.
+pub unsafe fn runqempty(pp: *const p) -> bool {
+    (*pp).runqhead == (*pp).runqtail && (*pp).runnext.is_null()
+}

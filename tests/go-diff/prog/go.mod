@@ -1,0 +1,3 @@
+module godiff/prog
+
+go 1.22

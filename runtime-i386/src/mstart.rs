@@ -129,7 +129,7 @@ pub unsafe fn findRunnable() -> (*mut g, bool) {
     // 1. Check the global runnable queue once in a while to ensure fairness. Otherwise two
     //    goroutines can completely occupy the local runqueue by constantly respawning
     //    each other.
-    if (*pp).schedtick % 61 == 0 && (*sched).runqsize > 0 {
+    if (*pp).schedtick.is_multiple_of(61) && (*sched).runqsize > 0 {
         let gp = globrunqget(pp, 1);
         if !gp.is_null() {
             return (gp, false);

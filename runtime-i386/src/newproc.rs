@@ -47,9 +47,9 @@ pub fn goexitPC() -> usize {
 /// `newproc(fn)` (proc.go:4874-4887): create a g running fn and put it on this P's queue.
 /// Go does the work on the system stack (systemstack), since goroutine stacks are small.
 #[no_mangle]
-pub extern "C" fn runtime_newproc_go(fv: *const funcval, callerpc: usize) {
+pub unsafe extern "C" fn runtime_newproc_go(fv: *const funcval, callerpc: usize) {
     let gp = getg();
-    let mut work = || unsafe {
+    let mut work = || {
         let newg = newproc1(fv, gp, callerpc);
         let pp = (*(*getg()).m).p;
         runqput(pp, newg, true);
@@ -87,7 +87,7 @@ pub unsafe fn newproc1(fv: *const funcval, callergp: *mut g, callerpc: usize) ->
 
     // 4 words of "extra space in case of reads slightly beyond frame", no arguments
     // (sys.MinFrameSize is 0 and StackAlign 4 on 386).
-    let totalSize = (4 * 4 + 0usize).next_multiple_of(4);
+    let totalSize = (4 * 4usize).next_multiple_of(4);
     let sp = (*newg).stack.hi - totalSize;
 
     (*newg).sched = core::mem::zeroed();

@@ -40,12 +40,10 @@ pub unsafe fn argv_index(argv: *const *const u8, i: usize) -> *const u8 {
 
 /// `args(c, v)` (runtime1.go:66-70).
 #[no_mangle]
-pub extern "C" fn runtime_args(c: i32, v: *const *const u8) {
-    unsafe {
-        *runtime_argc.get() = c;
-        *runtime_argv.get() = v as usize;
-        sysargs(c, v);
-    }
+pub unsafe extern "C" fn runtime_args(c: i32, v: *const *const u8) {
+    *runtime_argc.get() = c;
+    *runtime_argv.get() = v as usize;
+    sysargs(c, v);
 }
 
 // ANCHOR: sysargs

@@ -29,7 +29,7 @@ pub static bootArgs: Global<(i32, usize)> = Global::new((0, 0));
 /// Not in Go: called first thing in rt0_go. Remembers argc/argv, switches the boot trace on
 /// if `BOOTTRACE` is set, and stops the `globals` and `rt0_386` chapter programs.
 #[no_mangle]
-pub extern "C" fn runtime_rt0_go_entry(argc: i32, argv: *const *const u8) {
+pub unsafe extern "C" fn runtime_rt0_go_entry(argc: i32, argv: *const *const u8) {
     unsafe {
         *bootArgs.get() = (argc, argv as usize);
         let on = crate::os_linux::getenv_from(argc, argv, b"BOOTTRACE");
@@ -131,7 +131,7 @@ pub extern "C" fn runtime_check() {
     // rt0_go aligned SP to 16 bytes; this frame's local should sit on an aligned stack.
     let probe = 0u128;
     must(
-        &probe as *const u128 as usize % 16 == 0,
+        (&probe as *const u128 as usize).is_multiple_of(16),
         "stack not 16-byte aligned",
     );
     unsafe {

@@ -543,7 +543,7 @@ fn text(w: &mut dyn Write, s: Stage) -> core::fmt::Result {
         if s == Stage::globals {
             writeln!(w, "{:<26} {:<8} {:>6}  value", "global", "type", "bytes")?;
             for (name, typ, _addr, size) in globals_table() {
-                writeln!(w, "{:<26} {:<8} {:>6}  {}", name, typ, size, "zero")?;
+                writeln!(w, "{:<26} {:<8} {:>6}  zero", name, typ, size)?;
             }
             writeln!(
                 w,

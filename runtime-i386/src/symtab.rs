@@ -78,14 +78,9 @@ pub fn lookup(pc: usize) -> Option<(&'static str, usize)> {
             )
         };
         let typ = info & 0xf;
-        if (typ == 2 || typ == 0)
-            && name != 0
-            && value <= pc
-            && (pc < value + size || (size == 0 && value == pc))
-        {
-            if best.map_or(true, |(v, _)| value > v) {
-                best = Some((value, name));
-            }
+        let inside = value <= pc && (pc < value + size || (size == 0 && value == pc));
+        if (typ == 2 || typ == 0) && name != 0 && inside && best.is_none_or(|(v, _)| value > v) {
+            best = Some((value, name));
         }
     }
     let (value, name) = best?;

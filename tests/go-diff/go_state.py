@@ -13,8 +13,12 @@
 #
 # Output on stdout, one line per stage, in boot order:
 #   GOSTATE {json}     the state (schema: see README.md)
-#   GOENV {json}       what the inferior really got for GOMAXPROCS, read back
-#                      from /proc/<pid>/environ (for capture.sh to check)
+#   GOENV {json}       what the inferior really got for GOMAXPROCS, and its
+#                      whole environment, read back from /proc/<pid>/environ
+#                      (for capture.sh to check).  The inferior runs with an
+#                      otherwise EMPTY environment.
+#   GOCHECK text       result of the DWARF cross-checks (offsets once, then
+#                      every captured value at every stage)
 #   GONOTE text        remarks, e.g. a _Gscan bit that was stripped
 #   GOERROR text       fatal problem; the script then exits gdb with status 1
 #
@@ -427,25 +431,35 @@ def inferior_env():
             data = f.read()
     except OSError as e:
         return {"error": str(e)}
-    for kv in data.split(b"\0"):
-        if kv.startswith(b"GOMAXPROCS="):
-            return {"GOMAXPROCS": kv[len(b"GOMAXPROCS="):].decode("utf-8", "replace")}
-    return {"GOMAXPROCS": None}
+    env = [kv.decode("utf-8", "replace") for kv in data.split(b"\0") if kv]
+    res = {"GOMAXPROCS": None, "environ": env}
+    for kv in env:
+        if kv.startswith("GOMAXPROCS="):
+            res["GOMAXPROCS"] = kv[len("GOMAXPROCS="):]
+    return res
 
 
 # ---------------------------------------------------------------------------
 # find the stop addresses
 # ---------------------------------------------------------------------------
-def after_call(func_addr, callee):
-    """Address of the instruction after `call <callee>` inside the function."""
-    arch = gdb.selected_inferior().architecture()
-    # runtime.rt0_go is a few hundred bytes; disassemble until we see ret/abort.
-    insns = arch.disassemble(func_addr, count=400)
-    for i, ins in enumerate(insns):
-        asm = ins["asm"]
-        if asm.startswith("call") and ("<%s>" % callee) in asm:
-            return insns[i + 1]["addr"]
-    fatal("no 'call %s' found in function at 0x%x" % (callee, func_addr))
+def after_call(func, callee):
+    """Address of the instruction after `call <callee>` inside `func`.
+
+    Uses gdb's `disassemble 'func'`, which is bounded by the ELF symbol's size,
+    so a call in a neighbouring function can never match."""
+    txt = gdb.execute("disassemble '%s'" % func, to_string=True)
+    addrs = []
+    hit = None
+    for line in txt.splitlines():
+        m = re.match(r"\s*(?:=>)?\s*(0x[0-9a-f]+) <\+\d+>:\s*(.*)", line)
+        if not m:
+            continue
+        addrs.append(int(m.group(1), 16))
+        if hit is None and re.match(r"call\s+0x[0-9a-f]+ <%s>$" % re.escape(callee), m.group(2).strip()):
+            hit = len(addrs)  # index of the following instruction
+    if hit is None or hit >= len(addrs):
+        fatal("no 'call %s' followed by an instruction in %s" % (callee, func))
+    return addrs[hit]
 
 
 def main():
@@ -476,9 +490,10 @@ def main():
     for sig in ["SIGURG", "SIGPIPE", "SIGPROF", "SIGCHLD", "SIGWINCH"]:
         gdb.execute("handle %s nostop noprint pass" % sig, to_string=True)
 
-    # The inferior's environment: exactly our own, minus knobs that change
-    # the runtime's behaviour, with GOMAXPROCS as requested.
-    gdb.execute("unset environment GODEBUG", to_string=True)
+    # The inferior's environment: empty (so no GODEBUG/GOGC/... of the caller
+    # leaks in and the initial stack layout does not depend on the caller's
+    # environment), plus GOMAXPROCS as requested.
+    gdb.execute("unset environment", to_string=True)
     if gmp == "unset":
         gdb.execute("unset environment GOMAXPROCS", to_string=True)
     else:
@@ -489,10 +504,12 @@ def main():
     gdb.execute("set language c", to_string=True)
     S = load_syms()
     check_offsets()
-    # Needs a live-able architecture for disassembly: the file is enough.
     stops = [
-        ("schedinit", after_call(S.rt0_go, "runtime.schedinit")),
-        ("newproc", after_call(S.rt0_go, "runtime.newproc")),
+        # the instruction after CALL runtime·schedinit (asm_386.s:243), i.e.
+        # PUSHL $runtime·mainPC (246)
+        ("schedinit", after_call("runtime.rt0_go", "runtime.schedinit")),
+        # the instruction after CALL runtime·newproc (247), i.e. POPL AX (248)
+        ("newproc", after_call("runtime.rt0_go", "runtime.newproc")),
         ("gogo", S.rt_main),  # first instruction of runtime.main
         ("mainpc", S.main_main),  # first instruction of main.main
     ]

@@ -7,10 +7,19 @@ cd "$(dirname "$0")/.."
 cargo build --quiet --release -p runtime-i386 --examples
 dir=target/i686-unknown-linux-gnu/release/examples
 echo "== release sizes (bytes, as built; not stripped) =="
-for c in globals schedinit mainpc goroutines; do
-    printf '%-12s %8d\n' "$c" "$(stat -c %s "$dir/$c")"
+strip_dir=$(mktemp -d)
+printf '%-12s %8s %10s\n' program bytes stripped
+for c in empty mainpc goroutines; do
+    strip -o "$strip_dir/$c" "$dir/$c"
+    printf '%-12s %8d %10d\n' "$c" "$(stat -c %s "$dir/$c")" "$(stat -c %s "$strip_dir/$c")"
 done
-echo "== exec to exit (boot to main.main and back), median of 2000 runs =="
-python3 scripts/exectime.py 2000 "$dir/mainpc" /bin/true
+echo "== exec to exit: the whole boot to an empty main.main and exit, median of 2000 runs =="
+# The floor: a static i386 program that only calls exit(0).
+floor=$(mktemp -d)/static-exit
+printf '.globl _start\n_start: movl $1, %%eax\n xorl %%ebx, %%ebx\n int $0x80\n' > "$floor.s"
+as --32 -o "$floor.o" "$floor.s" && ld -m elf_i386 -static -o "$floor" "$floor.o"
+python3 scripts/exectime.py 2000 "$dir/empty" "$floor" /bin/true
+echo "== one boot, step by step (BOOTTRACE=1) =="
+BOOTTRACE=1 "$dir/empty" 2>&1 | sed -n '1p;$p'
 echo "== system calls =="
 "$dir/syscalls" 200000

@@ -332,3 +332,21 @@ fn stack_overflow_is_a_fatal_error_naming_the_goroutine() {
         );
     }
 }
+
+#[test]
+fn release_build_boots_runs_goroutines_and_reports_overflow() {
+    use gmp_boot_book::run_profile;
+    let out = run_profile("release", "mainpc", &["--json"], Env::Set("8"), &[]);
+    assert!(out.status.success());
+    let s: Value = serde_json::from_slice(&out.stdout).unwrap();
+    check_schedinit(&s, 8);
+    check_g1(&s, "_Grunning");
+    let out = run_profile("release", "goroutines", &[], Env::Unset, &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8(out.stdout).unwrap().contains("goroutines: 10000 ran, sum 50005000"));
+    let out = run_profile("release", "stackoverflow", &[], Env::Unset, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8(out.stderr).unwrap().contains("fatal error: stack overflow\n\ngoroutine 2 [running]:"));
+    let out = run_profile("release", "empty", &[], Env::Unset, &[]);
+    assert!(out.status.success() && out.stdout.is_empty() && out.stderr.is_empty());
+}

@@ -1,4 +1,4 @@
-// memmove_386.S: the C memory functions that Rust's core library calls (Go has its own
+// memmove_386.S: the C memory functions that Rust's core library (and LLVM) calls (Go has its own
 // memmove_386.s and memclr_386.s). The runtime's programs have no libc, and compiler_builtins
 // does not export these on linux-gnu. String instructions keep them short; the runtime
 // copies little.
@@ -79,5 +79,18 @@ TEXT(memcmp)
 END(memcmp)
 	.globl bcmp
 	.set bcmp, memcmp
+
+// size_t strlen(const char *s): LLVM turns a loop that looks for a NUL into a call to it.
+TEXT(strlen)
+	pushl	%edi
+	movl	8(%esp), %edi
+	xorl	%eax, %eax
+	movl	$-1, %ecx
+	repne scasb
+	notl	%ecx
+	leal	-1(%ecx), %eax
+	popl	%edi
+	ret
+END(strlen)
 
 	.section .note.GNU-stack,"",@progbits

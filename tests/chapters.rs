@@ -75,14 +75,37 @@ fn globals_are_zero_before_rt0_go_runs() {
 }
 
 #[test]
+fn chapter_programs_refuse_unknown_arguments_like_go_flag() {
+    for ch in ["globals", "schedinit", "mainpc"] {
+        let out = run(ch, &["--jsn"], Env::Unset);
+        assert_eq!(out.status.code(), Some(2), "{ch}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.starts_with("flag provided but not defined: --jsn\nUsage of "),
+            "{err}"
+        );
+        assert!(out.stdout.is_empty(), "no state printed on bad input");
+        let out = run(ch, &["extra"], Env::Unset);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8(out.stderr)
+            .unwrap()
+            .starts_with("unexpected argument: \"extra\""));
+    }
+    let out = run("schedinit", &["-json"], Env::Set("3"));
+    assert!(out.status.success());
+    let s: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(s["gomaxprocs"], 3);
+}
+
+#[test]
 fn rt0_386_sees_the_kernels_argument_block() {
-    let out = run("rt0_386", &["--json", "extra arg"], Env::Unset);
+    let out = run("rt0_386", &["--json", "-json"], Env::Unset);
     assert!(out.status.success());
     let s: Value = serde_json::from_slice(&out.stdout).unwrap();
     let k = &s["kernel"];
     assert_eq!(u(&k["argc"]), 3);
     assert_eq!(k["argv"][1], "--json");
-    assert_eq!(k["argv"][2], "extra arg");
+    assert_eq!(k["argv"][2], "-json");
     assert!(k["argv"][0].as_str().unwrap().ends_with("rt0_386"));
     let auxv = k["auxv"].as_array().unwrap();
     let tag = |t: u64| auxv.iter().find(|p| p["tag"] == t).map(|p| u(&p["value"]));
@@ -342,11 +365,19 @@ fn release_build_boots_runs_goroutines_and_reports_overflow() {
     check_schedinit(&s, 8);
     check_g1(&s, "_Grunning");
     let out = run_profile("release", "goroutines", &[], Env::Unset, &[]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8(out.stdout).unwrap().contains("goroutines: 10000 ran, sum 50005000"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .contains("goroutines: 10000 ran, sum 50005000"));
     let out = run_profile("release", "stackoverflow", &[], Env::Unset, &[]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8(out.stderr).unwrap().contains("fatal error: stack overflow\n\ngoroutine 2 [running]:"));
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .contains("fatal error: stack overflow\n\ngoroutine 2 [running]:"));
     let out = run_profile("release", "empty", &[], Env::Unset, &[]);
     assert!(out.status.success() && out.stdout.is_empty() && out.stderr.is_empty());
 }

@@ -10,7 +10,7 @@
 CARGO ?= cargo
 CHAPTERS := globals rt0_386 rt0_go schedinit newproc mstart gogo mainpc
 
-.PHONY: setup serve book test chapters measure clean
+.PHONY: setup serve book test chapters measure generated clean
 
 setup:
 	scripts/setup.sh
@@ -30,6 +30,11 @@ test:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) build --workspace --examples
 	$(CARGO) test --workspace --lib --tests
+
+# Regenerate the book's outputs, figures and layout table from the running runtime.
+generated:
+	scripts/setup.sh
+	UPDATE_BOOK=1 $(CARGO) test --test book_outputs
 
 # Run every chapter program, as a reader would.
 chapters:

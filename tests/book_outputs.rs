@@ -68,9 +68,9 @@ fn figure_ps(s: &Value, with_g: bool, source: &str) -> String {
     let mut f = format!("%% generated from `GOMAXPROCS={GOMAXPROCS} cargo run --example {source} -- --json`; do not edit\nflowchart LR\n");
     f +=
         "  m0[\"m0<br/>id 0\"]\n  g0[\"g0<br/>stack 65432 bytes\"]\n  sched[\"sched<br/>maxmcount ";
-    write!(
+    writeln!(
         f,
-        "{}<br/>npidle {}<br/>goidgen {}\"]\n",
+        "{}<br/>npidle {}<br/>goidgen {}\"]",
         s["sched"]["maxmcount"], s["sched"]["npidle"], s["sched"]["goidgen"]
     )
     .unwrap();

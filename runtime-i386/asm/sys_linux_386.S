@@ -1,7 +1,7 @@
 // sys_linux_386.S: system calls, after Go 1.22's src/runtime/sys_linux_386.s.
 //
 // Go 1.22 enters the kernel with `INT $0x80` for every system call
-// (sys_linux_386.s:39 INVOKE_SYSCALL). We do that only until args() has found the vDSO's
+// (sys_linux_386.s:25 INVOKE_SYSCALL). We do that only until args() has found the vDSO's
 // __kernel_vsyscall in auxv (AT_SYSINFO), then call through it: it uses SYSENTER, which on
 // an x86-64 kernel running 32-bit code is far cheaper than the int $0x80 path (the syscalls
 // example measures both). The kernel ABI is the same either way: eax = number, arguments

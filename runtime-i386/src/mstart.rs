@@ -114,7 +114,7 @@ unsafe fn resetspinning() {
 }
 
 // ANCHOR: findrunnable
-/// `findRunnable()` (proc.go:3139-3500): find a runnable goroutine to execute, in Go
+/// `findRunnable()` (proc.go:3139-3514): find a runnable goroutine to execute, in Go
 /// 1.22's order, keeping the sources our runtime has. Go also looks, in between, for a GC
 /// stop, safe-point functions, timers, the trace reader, GC workers, finalizers, cgo yield
 /// and the network poller; we have none of those. Returns (gp, inheritTime).

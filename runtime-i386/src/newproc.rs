@@ -436,7 +436,7 @@ pub unsafe fn runqput(pp: *mut p, gp: *mut g, next: bool) {
 // ANCHOR_END: runqput
 
 // ANCHOR: runqputslow
-/// `runqputslow(pp, gp, h, t)` (proc.go:6670-6710): move half of the full local queue
+/// `runqputslow(pp, gp, h, t)` (proc.go:6670-6707): move half of the full local queue
 /// (128 gs) and gp to the global queue, as one batch of 129.
 ///
 /// # Safety

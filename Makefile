@@ -8,9 +8,11 @@
 # mdbook-mermaid 0.17.1 (cargo install --locked), and for the tests Debian's chromium.
 
 CARGO ?= cargo
+# The pinned book tools live in the project (scripts/setup.sh installs them there).
+export PATH := $(CURDIR)/.tools/bin:$(HOME)/.cargo/bin:$(PATH)
 CHAPTERS := globals rt0_386 rt0_go schedinit newproc mstart gogo mainpc
 
-.PHONY: setup serve book test chapters measure generated clean
+.PHONY: setup serve book test mdbook-test chapters measure generated clean
 
 setup:
 	scripts/setup.sh
@@ -30,6 +32,12 @@ test:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) build --workspace --examples
 	$(CARGO) test --workspace --lib --tests
+	scripts/mdbook-test.sh
+
+# mdbook test, with the runtime's rlib for the snippets (see the script for why it needs one).
+mdbook-test:
+	scripts/setup.sh book
+	scripts/mdbook-test.sh
 
 # Regenerate the book's outputs, figures and layout table from the running runtime.
 generated:

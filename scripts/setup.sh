@@ -3,7 +3,7 @@
 # missing and says what it installs. Used by `make serve`, `make book`, `make test`.
 #
 #   scripts/setup.sh           runtime needs: rustup target i686, gcc-multilib
-#   scripts/setup.sh book      + mdbook 0.5.4, mdbook-mermaid 0.17.1 (cargo install --locked)
+#   scripts/setup.sh book      + mdbook 0.5.4, mdbook-mermaid 0.17.1 (into .tools/)
 #   scripts/setup.sh test      + book + chromium (browser test)
 #   scripts/setup.sh go        + golang-1.22-go/src from bookworm-backports, gdb (Go comparison)
 set -euo pipefail
@@ -43,14 +43,20 @@ fi
 apt_install gcc-multilib
 
 # --- book tools ------------------------------------------------------------------------
+# Installed into the project's own .tools/ (the Makefile puts .tools/bin first on PATH), so
+# the pinned versions are used whatever else the machine has.
+TOOLS="$(cd "$(dirname "$0")/.." && pwd)/.tools"
 if has book || has test; then
-    if ! mdbook --version 2>/dev/null | grep -q "v$MDBOOK_VERSION"; then
-        say "installing mdbook $MDBOOK_VERSION (cargo install --locked, ~2 min)"
-        (cd / && cargo install mdbook --version "$MDBOOK_VERSION" --locked --quiet)
+    if ! "$TOOLS/bin/mdbook" --version 2>/dev/null | grep -q "v$MDBOOK_VERSION"; then
+        say "installing mdbook $MDBOOK_VERSION into .tools (cargo install --locked, ~2 min)"
+        (cd / && cargo install mdbook --version "$MDBOOK_VERSION" --locked --quiet --root "$TOOLS")
     fi
-    if ! mdbook-mermaid --version 2>/dev/null | grep -q "$MDBOOK_MERMAID_VERSION"; then
-        say "installing mdbook-mermaid $MDBOOK_MERMAID_VERSION (cargo install --locked, ~1 min)"
-        (cd / && cargo install mdbook-mermaid --version "$MDBOOK_MERMAID_VERSION" --locked --quiet)
+    if ! "$TOOLS/bin/mdbook-mermaid" --version 2>/dev/null | grep -q "$MDBOOK_MERMAID_VERSION"; then
+        # Not --locked: its lock file pins mdbook-preprocessor 0.5.0, and mdBook 0.5.4 then
+        # warns on every build that the preprocessor was built for another version. Resolved
+        # afresh, it builds against the current 0.5.x preprocessor crate.
+        say "installing mdbook-mermaid $MDBOOK_MERMAID_VERSION into .tools (cargo install, ~1 min)"
+        (cd / && cargo install mdbook-mermaid --version "$MDBOOK_MERMAID_VERSION" --quiet --root "$TOOLS")
     fi
 fi
 if has test; then

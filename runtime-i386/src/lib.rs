@@ -43,3 +43,6 @@ pub mod sys_linux_386;
 
 pub use gogo::Gosched;
 pub use newproc::go;
+
+#[cfg(test)]
+mod tests;

@@ -154,9 +154,7 @@ pub(crate) fn maps() -> Vec<Mapping> {
 
 /// The mapping containing `addr`, if any.
 pub(crate) fn mapping_of(addr: usize) -> Option<Mapping> {
-    maps()
-        .into_iter()
-        .find(|m| m.start <= addr && addr < m.end)
+    maps().into_iter().find(|m| m.start <= addr && addr < m.end)
 }
 
 #[test]

@@ -39,14 +39,7 @@ fn sysauxv_synthetic_vector() {
     let _l = fresh();
     let rnd = random_bytes();
     let auxv = [
-        _AT_PAGESZ,
-        4096,
-        _AT_RANDOM,
-        rnd,
-        _AT_SECURE,
-        1,
-        _AT_NULL,
-        0,
+        _AT_PAGESZ, 4096, _AT_RANDOM, rnd, _AT_SECURE, 1, _AT_NULL, 0,
     ];
     assert_eq!(sysauxv(&auxv), 3);
     unsafe {

@@ -319,7 +319,10 @@ fn gqueue_and_glist_operations() {
         for id in 1..=5 {
             assert_eq!(goid(gqueue_pop(&mut q)), id);
         }
-        assert!(q.head.is_null() && q.tail.is_null(), "pop of the last g clears tail");
+        assert!(
+            q.head.is_null() && q.tail.is_null(),
+            "pop of the last g clears tail"
+        );
         assert!(gqueue_pop(&mut q).is_null());
 
         let mut l: *mut g = null_mut();

@@ -17,4 +17,4 @@ for prog in sys.argv[2:]:
         if status != 0:
             sys.exit(f"{prog} exited with status {status}")
     times.sort()
-    print(f"{prog:50s} median {statistics.median(times) / 1000:8.1f} us   p10 {times[n // 10] / 1000:8.1f} us")
+    print(f"{os.path.basename(prog):14s} median {statistics.median(times) / 1000:8.1f} us   p10 {times[n // 10] / 1000:8.1f} us")

@@ -338,6 +338,8 @@ pub unsafe fn pidleput(pp: *mut p) {
     if !runqempty(pp) {
         throw("pidleput: P has non-empty run queue");
     }
+    // updateTimerPMask(pp) (proc.go:6506): clear if there are no timers (ours never have).
+    pmask::clear(runtime_timerpMask.get(), (*pp).id);
     pmask::set(runtime_idlepMask.get(), (*pp).id);
     let sched = sched();
     (*pp).link = (*sched).pidle;

@@ -163,8 +163,8 @@ fn pinit_sets_gcstop_and_masks() {
             len: 2,
             cap: 2,
         };
-        std::mem::swap(&mut *runtime_idlepMask.get(), &mut idle);
-        std::mem::swap(&mut *runtime_timerpMask.get(), &mut timer);
+        std::ptr::swap(runtime_idlepMask.get(), &mut idle);
+        std::ptr::swap(runtime_timerpMask.get(), &mut timer);
         let pp = crate::malloc::new::<p>();
         pinit(pp, 37);
         assert_eq!((*pp).id, 37);
@@ -208,7 +208,6 @@ fn pmask_bits_across_words() {
         assert_eq!(*mask.array.add(1), 0x8000_0002);
         assert_eq!(*mask.array.add(2), 0x0000_0001);
     }
-    drop(mask);
     assert_eq!(words, [0x8000_0003, 0x8000_0002, 1]);
 }
 

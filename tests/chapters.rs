@@ -381,3 +381,20 @@ fn release_build_boots_runs_goroutines_and_reports_overflow() {
     let out = run_profile("release", "empty", &[], Env::Unset, &[]);
     assert!(out.status.success() && out.stdout.is_empty() && out.stderr.is_empty());
 }
+
+#[test]
+fn running_out_of_memory_is_a_fatal_error_not_corruption() {
+    // 10,000 goroutine stacks need ~680 MB of address space; allow 100 MB. The failing
+    // mmap2 must be reported, Go-style, with exit status 2.
+    let exe = gmp_boot_book::examples_dir("debug").join("goroutines");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -v 102400 && exec {}", exe.display()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.starts_with("fatal error: runtime: out of memory: cannot allocate"), "{err}");
+    assert!(err.contains("(mmap2 errno 12)"), "{err}");
+    assert!(err.contains("goroutine 1 [running]:"), "{err}");
+}

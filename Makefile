@@ -5,14 +5,15 @@
 #
 # Both install only what is missing (scripts/setup.sh says what it installs): the rustup
 # target i686-unknown-linux-gnu, clippy/rustfmt, Debian's gcc-multilib, mdbook 0.5.4 and
-# mdbook-mermaid 0.17.1 (cargo install --locked), and for the tests Debian's chromium.
+# mdbook-mermaid 0.17.1 (into .tools/), and for the tests Debian's chromium, and Go 1.22,
+# gdb and strace (for the comparison with real Go).
 
 CARGO ?= cargo
 # The pinned book tools live in the project (scripts/setup.sh installs them there).
 export PATH := $(CURDIR)/.tools/bin:$(HOME)/.cargo/bin:$(PATH)
 CHAPTERS := globals rt0_386 rt0_go schedinit newproc mstart gogo mainpc
 
-.PHONY: setup serve book test mdbook-test chapters measure generated clean
+.PHONY: setup serve book test mdbook-test browser-test go-diff bench chapters measure generated clean
 
 setup:
 	scripts/setup.sh
@@ -27,22 +28,42 @@ book:
 	mdbook build
 
 test:
-	scripts/setup.sh test
+	scripts/setup.sh test go
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) build --workspace --examples
 	$(CARGO) test --workspace --lib --tests
 	scripts/mdbook-test.sh
+	mdbook build
+	scripts/browser-test.sh
 
 # mdbook test, with the runtime's rlib for the snippets (see the script for why it needs one).
 mdbook-test:
 	scripts/setup.sh book
 	scripts/mdbook-test.sh
 
+# Every page of the built book in headless Chromium, and every internal link and anchor.
+browser-test:
+	scripts/setup.sh test
+	mdbook build
+	scripts/browser-test.sh
+
+# Compare our boot state with real Go 1.22 under gdb (tests/go_diff.rs).
+go-diff:
+	scripts/setup.sh go
+	$(CARGO) test --test go_diff -- --nocapture
+
+# Our runtime against Go 1.22, side by side; writes the book's bench appendix (numbers, not a test).
+bench:
+	scripts/setup.sh go
+	scripts/bench.sh
+
 # Regenerate the book's outputs, figures and layout table from the running runtime.
 generated:
 	scripts/setup.sh
+	scripts/setup.sh go
 	UPDATE_BOOK=1 $(CARGO) test --test book_outputs
+	UPDATE_BOOK=1 $(CARGO) test --test go_diff
 
 # Run every chapter program, as a reader would.
 chapters:

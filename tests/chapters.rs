@@ -394,7 +394,10 @@ fn running_out_of_memory_is_a_fatal_error_not_corruption() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.starts_with("fatal error: runtime: out of memory: cannot allocate"), "{err}");
+    assert!(
+        err.starts_with("fatal error: runtime: out of memory: cannot allocate"),
+        "{err}"
+    );
     assert!(err.contains("(mmap2 errno 12)"), "{err}");
     assert!(err.contains("goroutine 1 [running]:"), "{err}");
 }

@@ -1,0 +1,55 @@
+//! Benchmark (`make bench`): goroutine create + run + exit, per goroutine. The same work as
+//! Go's BenchmarkCreateGoroutines (runtime/proc_test.go:666-690, procs = 1) and as
+//! tests/bench/go/create: a chain in which each goroutine starts the next one and returns;
+//! the last one sets a flag. We have no channels, so main waits for the flag by yielding
+//! (Gosched) where Go's main blocks on a channel receive.
+//!
+//!     bench_create [N [ROUNDS]]   an untimed warm-up round of N/10, then ROUNDS rounds of N
+//!
+//! Prints `create n=N ns=ELAPSED` per timed round (CLOCK_MONOTONIC, `nanotime`).
+#![no_std]
+#![no_main]
+
+use core::ptr::{read_volatile, write_volatile};
+use runtime_i386::globals::Global;
+use runtime_i386::sys_linux_386::nanotime;
+use runtime_i386::{go, outln, Gosched};
+
+static DONE: Global<bool> = Global::new(false);
+
+fn f(n: u32) {
+    if n == 0 {
+        unsafe { write_volatile(DONE.get(), true) };
+        return;
+    }
+    go(move || f(n - 1));
+}
+
+fn round(n: u32) -> i64 {
+    unsafe { write_volatile(DONE.get(), false) };
+    let t0 = nanotime();
+    go(move || f(n));
+    while !unsafe { read_volatile(DONE.get()) } {
+        Gosched();
+    }
+    nanotime() - t0
+}
+
+fn arg(i: usize, default: u32) -> u32 {
+    runtime_i386::os_linux::goargs()
+        .nth(i)
+        .and_then(runtime_i386::schedinit::atoi32)
+        .filter(|n| *n >= 0)
+        .map_or(default, |n| n as u32)
+}
+
+fn main() {
+    let n = arg(1, 1_000_000);
+    let rounds = arg(2, 5);
+    round(n / 10 + 1);
+    for _ in 0..rounds {
+        outln!("create n={} ns={}", n, round(n));
+    }
+}
+
+runtime_i386::go_program!(main);

@@ -1,0 +1,277 @@
+#!/usr/bin/env node
+// Browser check of the BUILT book in headless Chromium (Debian's, never a downloaded one).
+//
+//   node tests/browser/check-browser.mjs [BOOK_DIR]     (default: <repo>/book)
+//
+// Environment: CHROMIUM (default /usr/bin/chromium), SCREENSHOT_DIR (default
+// <repo>/target/browser), SEARCH_QUERY (default procresize).
+//
+// Serves BOOK_DIR over HTTP on 127.0.0.1 (random free port), opens every BOOK_DIR/*.html and
+// fails a page on: a console error, an uncaught JavaScript exception, a request to 127.0.0.1
+// that fails or answers 4xx/5xx, a mermaid figure (pre.mermaid / .mermaid) with no <svg>
+// after rendering, or one that is mermaid's syntax-error picture. On index.html it also
+// checks mdBook's search (press "s", type the query, expect at least one result). Saves a
+// full-page screenshot of schedinit.html. Prints one line per page and, last, exactly
+// `N passed, M failed` (pages as units); exit status 1 on any failure.
+
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..', '..');
+const BOOK = path.resolve(process.argv[2] || process.env.BOOK_DIR || path.join(repo, 'book'));
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const SHOT_DIR = path.resolve(process.env.SCREENSHOT_DIR || path.join(repo, 'target', 'browser'));
+const SEARCH_QUERY = process.env.SEARCH_QUERY || 'procresize';
+const SEARCH_PAGE = 'index.html';
+const SHOT_PAGE = 'schedinit.html';
+const MERMAID_TIMEOUT_MS = 30_000;
+const NAV_TIMEOUT_MS = 60_000;
+
+if (!fs.existsSync(path.join(BOOK, 'index.html'))) {
+    console.error(`check-browser: ${path.join(BOOK, 'index.html')} is missing: build the book first (make book)`);
+    process.exit(2);
+}
+if (!fs.existsSync(CHROMIUM)) {
+    console.error(`check-browser: no Chromium at ${CHROMIUM} (scripts/setup.sh test installs Debian's chromium; or set CHROMIUM)`);
+    process.exit(2);
+}
+
+// ---------------------------------------------------------------- a tiny static server
+const TYPES = {
+    '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
+    '.mjs': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
+    '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png',
+    '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif', '.ico': 'image/x-icon',
+    '.woff': 'font/woff', '.woff2': 'font/woff2', '.ttf': 'font/ttf', '.otf': 'font/otf',
+    '.eot': 'application/vnd.ms-fontobject', '.txt': 'text/plain; charset=utf-8',
+    '.md': 'text/plain; charset=utf-8', '.mmd': 'text/plain; charset=utf-8',
+};
+
+function serve(root) {
+    const server = http.createServer((req, res) => {
+        let p;
+        try {
+            p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+        } catch {
+            res.writeHead(400).end('bad request');
+            return;
+        }
+        let file = path.join(root, path.normalize(p));
+        if (file !== root && !file.startsWith(root + path.sep)) {
+            res.writeHead(403).end('forbidden');
+            return;
+        }
+        try {
+            if (fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
+            const body = fs.readFileSync(file);
+            res.writeHead(200, {
+                'content-type': TYPES[path.extname(file).toLowerCase()] || 'application/octet-stream',
+                'content-length': body.length,
+                'cache-control': 'no-store',
+            });
+            res.end(req.method === 'HEAD' ? undefined : body);
+        } catch {
+            res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+        }
+    });
+    return new Promise((resolve, reject) => {
+        server.on('error', reject);
+        server.listen(0, '127.0.0.1', () => resolve(server));
+    });
+}
+
+// ---------------------------------------------------------------- in-page helpers
+// Top-level mermaid containers: pre.mermaid or any .mermaid that is not itself an SVG
+// element (mermaid gives its own SVG elements class names) nor inside another container.
+function mermaidContainers() {
+    return [...document.querySelectorAll('pre.mermaid, .mermaid')].filter(
+        (el) => !(el instanceof SVGElement) && !el.parentElement?.closest('pre.mermaid, .mermaid'),
+    );
+}
+
+const MERMAID_STATUS = `(${mermaidContainers.toString()})().map((el, i) => {
+    const svg = el.querySelector('svg');
+    const src = (window.__bookMermaidSources && window.__bookMermaidSources.get(el)) || (svg ? '' : el.textContent) || '';
+    const head = src.trim().split('\\n').filter((l) => !/^\\s*%%/.test(l)).join(' ').replace(/\\s+/g, ' ').slice(0, 80);
+    if (!svg) return { i, ok: false, why: 'no <svg> (not rendered)', head };
+    const clone = svg.cloneNode(true);
+    clone.querySelectorAll('style').forEach((s) => s.remove());
+    const text = (clone.textContent || '').replace(/\\s+/g, ' ');
+    const role = svg.getAttribute('aria-roledescription') || '';
+    if (role === 'error' || /Syntax error/i.test(text))
+        return { i, ok: false, why: 'mermaid syntax-error output' + (text ? ': ' + JSON.stringify(text.trim().slice(0, 160)) : ''), head };
+    const r = svg.getBoundingClientRect();
+    if (!(r.width > 0 && r.height > 0)) return { i, ok: false, why: 'empty <svg> (' + r.width + 'x' + r.height + ')', head };
+    return { i, ok: true, kind: role || svg.id, size: Math.round(r.width) + 'x' + Math.round(r.height) };
+})`;
+
+// ---------------------------------------------------------------- the run
+const pages = fs.readdirSync(BOOK).filter((f) => f.endsWith('.html')).sort();
+const server = await serve(BOOK);
+const { port } = server.address();
+const origin = `http://127.0.0.1:${port}`;
+const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'book-chromium-'));
+
+let context;
+let exitCode = 0;
+let passed = 0;
+let failed = 0;
+try {
+    context = await chromium.launchPersistentContext(userDataDir, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: [
+            '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+            '--disable-background-networking', '--disable-component-update', '--disable-sync',
+        ],
+        viewport: { width: 1280, height: 900 },
+        timeout: NAV_TIMEOUT_MS,
+    });
+    // print.html calls window.print() on load; count the calls instead of opening a dialog.
+    await context.addInitScript(() => {
+        window.print = () => { window.__bookPrintCalls = (window.__bookPrintCalls || 0) + 1; };
+    });
+    // Keep each mermaid figure's source, before mermaid replaces it by its SVG (on `load`),
+    // to name a figure that fails.
+    await context.addInitScript(`document.addEventListener('DOMContentLoaded', () => {
+        window.__bookMermaidSources = new WeakMap();
+        for (const el of (${mermaidContainers.toString()})()) window.__bookMermaidSources.set(el, el.textContent);
+    });`);
+    // mdBook's book.js asks https://play.rust-lang.org/meta/crates for the playground's crate
+    // list on every page with a runnable Rust block, and does not catch a failed fetch: with
+    // no network that is an uncaught "TypeError: Failed to fetch" on each such page. This
+    // machine and CI have no network, so the test answers for the playground (an empty crate
+    // list: book.js then hides the Run buttons of snippets that name an `extern crate`) and
+    // says so on each page. `[output.html.playground] runnable = false` in book.toml removes
+    // the request altogether.
+    const PLAYGROUND_CRATES = 'https://play.rust-lang.org/meta/crates';
+    await context.route(PLAYGROUND_CRATES, (route) => route.fulfill({
+        status: 200,
+        contentType: 'application/json',
+        headers: { 'access-control-allow-origin': '*' },
+        body: JSON.stringify({ crates: [] }),
+    }));
+    // Never leave the machine: anything else not on our server is refused (and reported).
+    await context.route(
+        (url) => !(url.protocol === 'data:' || url.protocol === 'blob:' || url.origin === origin || url.href === PLAYGROUND_CRATES),
+        (route) => route.abort('blockedbyclient'),
+    );
+    console.log(`browser: ${CHROMIUM}; serving ${BOOK} at ${origin}`);
+
+    for (const name of pages) {
+        const problems = [];
+        const notes = [];
+        const page = await context.newPage();
+        const ours = (u) => { try { return new URL(u).origin === origin; } catch { return false; } };
+        page.on('console', (msg) => {
+            if (msg.type() === 'error') {
+                const loc = msg.location();
+                problems.push(`console error: ${msg.text().slice(0, 300)}${loc?.url ? ` (${loc.url.replace(origin + '/', '')}:${loc.lineNumber})` : ''}`);
+            }
+        });
+        page.on('pageerror', (err) => problems.push(`JavaScript exception: ${String(err.stack || err).split('\n').slice(0, 3).join(' | ').slice(0, 400)}`));
+        page.on('requestfailed', (req) => {
+            if (ours(req.url())) problems.push(`request failed: ${req.url().replace(origin + '/', '')}: ${req.failure()?.errorText}`);
+            else notes.push(`off-site request refused: ${req.url()}`);
+        });
+        page.on('request', (req) => {
+            if (req.url() === PLAYGROUND_CRATES) notes.push(`book.js asked ${PLAYGROUND_CRATES}: answered by the test (no network here)`);
+        });
+        page.on('response', (res) => {
+            if (ours(res.url()) && res.status() >= 400) problems.push(`HTTP ${res.status()} for ${res.url().replace(origin + '/', '')}`);
+        });
+        const t0 = Date.now();
+        try {
+            const res = await page.goto(`${origin}/${name}`, { waitUntil: 'load', timeout: NAV_TIMEOUT_MS });
+            if (!res) problems.push('no response');
+            else if (res.status() >= 400) { /* reported by the response handler */ }
+
+            // Mermaid: every container must get an <svg>.
+            const nFigures = await page.evaluate(`(${mermaidContainers.toString()})().length`);
+            if (nFigures > 0) {
+                try {
+                    await page.waitForFunction(
+                        `(${mermaidContainers.toString()})().every((el) => el.querySelector('svg'))`,
+                        null, { timeout: MERMAID_TIMEOUT_MS, polling: 100 },
+                    );
+                } catch {
+                    // reported figure by figure below
+                }
+                const status = await page.evaluate(MERMAID_STATUS);
+                for (const s of status) {
+                    if (!s.ok) problems.push(`mermaid figure ${s.i + 1}/${status.length}: ${s.why} (source starts: ${JSON.stringify(s.head)})`);
+                }
+                const good = status.filter((s) => s.ok);
+                if (good.length) notes.push(`mermaid: ${good.length}/${status.length} figures rendered (${good.map((s) => `${s.kind} ${s.size}`).join(', ')})`);
+            }
+            await page.waitForLoadState('networkidle', { timeout: 15_000 }).catch(() => {});
+
+            if (name === 'print.html') {
+                const calls = await page.evaluate(() => window.__bookPrintCalls || 0);
+                notes.push(`window.print() called ${calls} time(s)`);
+            }
+
+            if (name === SEARCH_PAGE) {
+                try {
+                    await page.keyboard.press('s');
+                    const box = page.locator('#mdbook-searchbar, #searchbar').first();
+                    try {
+                        await box.waitFor({ state: 'visible', timeout: 3_000 });
+                    } catch {
+                        // the key did not open it: use the search icon
+                        await page.locator('#mdbook-search-toggle, #search-toggle').first().click();
+                        await box.waitFor({ state: 'visible', timeout: 5_000 });
+                    }
+                    await box.click();
+                    await box.pressSequentially(SEARCH_QUERY, { delay: 30 });
+                    const results = page.locator('#mdbook-searchresults > li, #searchresults > li');
+                    await results.first().waitFor({ state: 'visible', timeout: 15_000 });
+                    const n = await results.count();
+                    const first = (await results.first().innerText()).split('\n')[0].slice(0, 80);
+                    notes.push(`search "${SEARCH_QUERY}": ${n} result(s), first: ${JSON.stringify(first)}`);
+                } catch (e) {
+                    problems.push(`search "${SEARCH_QUERY}" gave no result: ${String(e.message || e).split('\n')[0]}`);
+                }
+            }
+
+            if (name === SHOT_PAGE) {
+                fs.mkdirSync(SHOT_DIR, { recursive: true });
+                const shot = path.join(SHOT_DIR, name.replace(/\.html$/, '.png'));
+                await page.screenshot({ path: shot, fullPage: true });
+                notes.push(`screenshot: ${shot}`);
+            }
+        } catch (e) {
+            problems.push(`could not load: ${String(e.message || e).split('\n')[0]}`);
+        }
+        await page.close();
+        const ms = Date.now() - t0;
+        if (problems.length === 0) {
+            passed++;
+            console.log(`ok    ${name} (${ms} ms)`);
+        } else {
+            failed++;
+            console.log(`FAIL  ${name} (${ms} ms)`);
+            for (const p of [...new Set(problems)]) console.log(`        ${name}: ${p}`);
+        }
+        for (const n of [...new Set(notes)]) console.log(`        ${n}`);
+    }
+    if (!pages.includes(SHOT_PAGE)) {
+        console.log(`FAIL  ${SHOT_PAGE}: not in the book, no screenshot taken`);
+        failed++;
+    }
+} catch (e) {
+    console.error(`check-browser: ${e.stack || e}`);
+    exitCode = 2;
+} finally {
+    if (context) await context.close().catch(() => {});
+    server.close();
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+}
+
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(exitCode || (failed ? 1 : 0));

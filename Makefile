@@ -11,6 +11,7 @@
 CARGO ?= cargo
 # The pinned book tools live in the project (scripts/setup.sh installs them there).
 export PATH := $(CURDIR)/.tools/bin:$(HOME)/.cargo/bin:$(PATH)
+LAB := python3 scripts/labs/lab.py
 CHAPTERS := globals rt0_386 rt0_go schedinit newproc mstart gogo mainpc
 
 .PHONY: setup serve book test mdbook-test browser-test go-diff bench chapters measure generated clean
@@ -33,6 +34,7 @@ test:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) build --workspace --examples
 	$(CARGO) test --workspace --lib --tests
+	$(LAB) check
 	scripts/mdbook-test.sh
 	mdbook build
 	scripts/browser-test.sh
@@ -78,3 +80,18 @@ measure:
 clean:
 	$(CARGO) clean
 	rm -rf book
+
+# Classroom exercises (scripts/labs/lab.py; chapters-src/teachers.md). EX=NAME picks one.
+.PHONY: exercise exercise-reset grade starter-pack labs-check
+exercise:
+	@$(LAB) exercise $(EX) $(if $(FORCE),--force)
+exercise-reset:
+	@$(LAB) reset $(EX)
+grade:
+	scripts/setup.sh
+	@$(LAB) grade $(EX)
+starter-pack:
+	@$(LAB) starter-pack $(if $(EX),--only "$(EX)")
+labs-check:
+	scripts/setup.sh
+	$(LAB) check

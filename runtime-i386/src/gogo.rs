@@ -108,6 +108,8 @@ unsafe extern "C" fn goexit0(gp: *mut g) -> ! {
 /// # Safety
 /// On g0; gp the g that just exited.
 pub unsafe fn gdestroy(gp: *mut g) {
+    // EXERCISE(gdestroy) BEGIN
+    // ANCHOR: ex_gdestroy
     let mp = (*getg()).m;
     let pp = (*mp).p;
     casgstatus(gp, _Grunning, _Gdead);
@@ -121,5 +123,7 @@ pub unsafe fn gdestroy(gp: *mut g) {
     (*gp).param = 0;
     dropg();
     gfput(pp, gp);
+    // ANCHOR_END: ex_gdestroy
+    // EXERCISE(gdestroy) END
 }
 // ANCHOR_END: goexit0

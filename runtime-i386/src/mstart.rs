@@ -126,6 +126,8 @@ pub unsafe fn findRunnable() -> (*mut g, bool) {
     let pp = (*mp).p;
     let sched = sched();
 
+    // EXERCISE(findrunnable) BEGIN
+    // ANCHOR: ex_findrunnable
     // 1. Check the global runnable queue once in a while to ensure fairness. Otherwise two
     //    goroutines can completely occupy the local runqueue by constantly respawning
     //    each other.
@@ -164,6 +166,8 @@ pub unsafe fn findRunnable() -> (*mut g, bool) {
             return (gp, inheritTime);
         }
     }
+    // ANCHOR_END: ex_findrunnable
+    // EXERCISE(findrunnable) END
 
     // 6. Nothing to do. Go would drop the P and stop this M (stopm) until another M, a
     //    timer or the network poller makes work. We have one M, no timers and no poller:
@@ -341,6 +345,8 @@ pub struct randomEnum {
 impl randomOrder {
     /// `reset(count)`: the strides in [1, count] coprime with count.
     pub fn reset(&mut self, count: u32) {
+        // EXERCISE(randomorder:reset) BEGIN
+        // ANCHOR: ex_randomorder_reset
         self.count = count;
         if self.coprimes.cap < count as usize {
             self.coprimes.array = crate::malloc::persistentalloc(count as usize * 4, 4) as *mut u32;
@@ -353,9 +359,13 @@ impl randomOrder {
                 self.coprimes.len += 1;
             }
         }
+        // ANCHOR_END: ex_randomorder_reset
+        // EXERCISE(randomorder:reset) END
     }
     /// `start(i)`: begin at i % count with stride coprimes[i / count % len(coprimes)].
     pub fn start(&self, i: u32) -> randomEnum {
+        // EXERCISE(randomorder:start) BEGIN
+        // ANCHOR: ex_randomorder_start
         let coprimes = unsafe { self.coprimes.as_slice() };
         randomEnum {
             i: 0,
@@ -363,6 +373,8 @@ impl randomOrder {
             pos: i % self.count,
             inc: coprimes[(i / self.count) as usize % coprimes.len()],
         }
+        // ANCHOR_END: ex_randomorder_start
+        // EXERCISE(randomorder:start) END
     }
 }
 
@@ -371,8 +383,12 @@ impl randomEnum {
         self.i == self.count
     }
     pub fn next(&mut self) {
+        // EXERCISE(randomorder:next) BEGIN
+        // ANCHOR: ex_randomorder_next
         self.i += 1;
         self.pos = (self.pos + self.inc) % self.count;
+        // ANCHOR_END: ex_randomorder_next
+        // EXERCISE(randomorder:next) END
     }
     pub fn position(&self) -> u32 {
         self.pos
@@ -381,10 +397,14 @@ impl randomEnum {
 
 /// `gcd(a, b)` (proc.go:7115).
 pub fn gcd(mut a: u32, mut b: u32) -> u32 {
+    // EXERCISE(randomorder:gcd) BEGIN
+    // ANCHOR: ex_randomorder_gcd
     while b != 0 {
         (a, b) = (b, a % b);
     }
     a
+    // ANCHOR_END: ex_randomorder_gcd
+    // EXERCISE(randomorder:gcd) END
 }
 // ANCHOR_END: randomorder
 

@@ -286,7 +286,6 @@ def main(tree, args):
         shutil.rmtree(copy_root, ignore_errors=True)
         shutil.rmtree(pack_out, ignore_errors=True)
         shutil.rmtree(work / "pack1", ignore_errors=True)
-        shutil.rmtree(tree.root / "target" / "labs" / "student", ignore_errors=True)
 
     print(f"\nlab check took {time.time() - c.t0:.0f} s")
     if c.failed:

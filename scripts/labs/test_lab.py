@@ -142,7 +142,7 @@ class ExerciseAndReset(unittest.TestCase):
 
     def test_apply_then_reset_restores_byte_for_byte(self):
         ex = by_name()["slice"]
-        self.assertEqual(lab.status(self.tree, ex), "reference")
+        self.assertEqual(lab.status(self.tree, ex), "written")  # no git here: nothing to compare with
         out = self.quiet(lab.apply_exercise, self.tree, "slice")
         self.assertIn("is now the starter stub", out)
         self.assertEqual(lab.status(self.tree, ex), "starter")
@@ -186,10 +186,15 @@ class ExerciseAndReset(unittest.TestCase):
         subprocess.run(g + ["init", "-q"], check=True)
         subprocess.run(g + ["add", "-A"], check=True)
         subprocess.run(g + ["commit", "-qm", "x"], check=True)
+        self.assertEqual(lab.status(self.tree, by_name()["slice"]), "reference")
         self.quiet(lab.apply_exercise, self.tree, "slice")
         self.tree.pristine_path("slice").unlink()
-        self.quiet(lab.reset_exercise, self.tree, "slice")
+        self.assertEqual(lab.status(lab.Tree(self.p.root), by_name()["slice"]), "starter")
+        self.quiet(lab.reset_exercise, lab.Tree(self.p.root), "slice")
         self.assertEqual((self.p.root / "runtime-i386/src/globals.rs").read_text(), self.before["runtime-i386/src/globals.rs"])
+        r = self.tree.regions()["slice"]
+        self.tree.write(r.path, lab.replace_body(self.tree.read(r.path), r.path, "slice", ["        mine()"]))
+        self.assertEqual(lab.status(lab.Tree(self.p.root), by_name()["slice"]), "attempted")
 
     def test_unknown_and_mismatched_exercises(self):
         with self.assertRaises(lab.LabError) as cm:
@@ -270,6 +275,25 @@ class Running(unittest.TestCase):
         r = lab.run(["/nonexistent/program"])
         self.assertEqual(r.code, 127)
 
+    def test_gdb_tests_are_not_checked_without_gdb(self):
+        import exercises
+        ctx = lab.Context(lab.Build(lab.Tree.__new__(lab.Tree), "/nonexistent"), {})
+        saved = lab.shutil.which
+        lab.shutil.which = lambda name: None
+        try:
+            self.assertIn("not checked", exercises.check_gogo_gdb(ctx))
+            self.assertIn("not checked", exercises.check_tls_gdb(ctx))
+        finally:
+            lab.shutil.which = saved
+        gdb_tests = [t for e in EXERCISES for t in e.tests if t.gdb]
+        self.assertEqual(len(gdb_tests), 2)
+
+    def test_blocked_by_names_the_other_exercise(self):
+        msg = "mainpc exited with status 2: fatal error: exercise rt0_386: not implemented"
+        self.assertIn("stub of exercise rt0_386", lab.blocked_by(msg, "runqput"))
+        self.assertEqual(lab.blocked_by(msg, "rt0_386"), "")
+        self.assertEqual(lab.blocked_by("exit 1", "runqput"), "")
+
     def test_compiler_errors_keep_errors_only(self):
         text = ("   Compiling runtime-i386 v0.1.0\nwarning: unused\n  --> a.rs:1\n\n"
                 "error: expected one of `!` or `::`, found `is`\n  --> src/globals.rs:287:14\n\n"
@@ -278,6 +302,9 @@ class Running(unittest.TestCase):
         self.assertIn("expected one of", e)
         self.assertIn("src/globals.rs:287:14", e)
         self.assertNotIn("warning", e)
+        asm = ("warning: runtime-i386@0.1.0: asm/asm_386.S:232: Error: no such instruction: `jmpp *%ebx'\n"
+               "error: failed to run custom build command for `runtime-i386 v0.1.0`\n  cargo:rerun-if-changed=x\n")
+        self.assertEqual(lab.compiler_errors(asm), "the assembler says:\nasm/asm_386.S:232: Error: no such instruction: `jmpp *%ebx'")
 
     def test_cli_bad_input_has_no_traceback(self):
         p = MiniProject()

@@ -70,7 +70,7 @@ fn figure_globals(s: &Value) -> String {
 }
 
 fn figure_ps(s: &Value, with_g: bool, source: &str) -> String {
-    let mut f = format!("%% generated from `GOMAXPROCS={GOMAXPROCS} cargo run --example {source} -- --json`; do not edit\nflowchart LR\n");
+    let mut f = format!("%% generated from `GOMAXPROCS={GOMAXPROCS} cargo run --example {source} -- --json`; do not edit\nflowchart TB\n");
     f +=
         "  m0[\"m0<br/>id 0\"]\n  g0[\"g0<br/>stack 65432 bytes\"]\n  sched[\"sched<br/>maxmcount ";
     writeln!(

@@ -12,6 +12,7 @@
 
 use core::ptr::{read_volatile, write_volatile};
 use runtime_i386::globals::Global;
+use runtime_i386::os_linux::goarg_u32;
 use runtime_i386::sys_linux_386::nanotime;
 use runtime_i386::{go, outln, Gosched};
 
@@ -35,17 +36,9 @@ fn round(n: u32) -> i64 {
     nanotime() - t0
 }
 
-fn arg(i: usize, default: u32) -> u32 {
-    runtime_i386::os_linux::goargs()
-        .nth(i)
-        .and_then(runtime_i386::schedinit::atoi32)
-        .filter(|n| *n >= 0)
-        .map_or(default, |n| n as u32)
-}
-
 fn main() {
-    let n = arg(1, 1_000_000);
-    let rounds = arg(2, 5);
+    let n = goarg_u32(1).unwrap_or(1_000_000);
+    let rounds = goarg_u32(2).unwrap_or(5);
     round(n / 10 + 1);
     for _ in 0..rounds {
         outln!("create n={} ns={}", n, round(n));

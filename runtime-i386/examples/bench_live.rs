@@ -27,11 +27,7 @@ fn add1(v: &Global<u32>) {
 }
 
 fn main() {
-    let n = runtime_i386::os_linux::goargs()
-        .nth(1)
-        .and_then(runtime_i386::schedinit::atoi32)
-        .filter(|n| *n >= 0)
-        .map_or(10_000, |n| n as u32);
+    let n = runtime_i386::os_linux::goarg_u32(1).unwrap_or(10_000);
     for _ in 0..n {
         go(|| {
             add1(&STARTED);

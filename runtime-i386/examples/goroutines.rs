@@ -11,11 +11,7 @@ static DONE: Global<u32> = Global::new(0);
 static SUM: Global<u64> = Global::new(0);
 
 fn main() {
-    let n = runtime_i386::os_linux::goargs()
-        .nth(1)
-        .and_then(runtime_i386::schedinit::atoi32)
-        .filter(|n| *n >= 0)
-        .unwrap_or(10_000) as u32;
+    let n = runtime_i386::os_linux::goarg_u32(1).unwrap_or(10_000);
     for i in 1..=n {
         go(move || unsafe {
             *SUM.get() += i as u64;

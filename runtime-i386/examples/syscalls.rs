@@ -9,11 +9,9 @@ use runtime_i386::outln;
 use runtime_i386::sys_linux_386::*;
 
 fn main() {
-    let n = runtime_i386::os_linux::goargs()
-        .nth(1)
-        .and_then(runtime_i386::schedinit::atoi32)
+    let n = runtime_i386::os_linux::goarg_u32(1)
         .filter(|n| *n > 0)
-        .unwrap_or(200_000) as u32;
+        .unwrap_or(200_000);
     let vdso = unsafe { runtime_vdsoSysinfo };
     if vdso == 0 {
         runtime_i386::print::throw("no AT_SYSINFO: this kernel gave us no __kernel_vsyscall");

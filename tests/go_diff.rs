@@ -17,7 +17,7 @@
 //! default gdb). Without them the test passes with "skipped: go/gdb missing", unless `CI`
 //! is set: then it fails. The Go build is cached in `$GO_DIFF_OUT` (default target/go-diff).
 
-use gmp_boot_book::examples_dir;
+use gmp_boot_book::{examples_dir, program};
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -569,7 +569,7 @@ fn capture(side: &GoSide, v: Option<&str>) -> Result<Vec<Value>, String> {
 /// Our state at `stage`, in the environment Go's inferior has: only GOMAXPROCS, or nothing.
 fn ours(stage: &str, v: Option<&str>) -> Result<Value, String> {
     let exe = examples_dir("debug").join(stage);
-    let mut cmd = Command::new(&exe);
+    let mut cmd = program(&exe);
     cmd.arg("--json").env_clear();
     if let Some(v) = v {
         cmd.env("GOMAXPROCS", v);
@@ -779,10 +779,12 @@ fn book_full(run: &Run) -> String {
     for r in &run.rows {
         let varies =
             known(r.stage, r.field).is_some_and(|k| matches!(k.go, Want::Varies | Want::OneOf(_)));
-        let go = if varies {
-            format!("varies; this run: {}", r.go)
-        } else {
-            r.go.clone()
+        // A timing-dependent Go value is not printed: the table must read the same on
+        // every run (`make generated` twice gives the same file).
+        let go = match known(r.stage, r.field).map(|k| &k.go) {
+            Some(Want::Varies) if varies => "varies (timing-dependent)".to_string(),
+            Some(Want::OneOf(vs)) if varies => format!("one of {}", vs.join(", ")),
+            _ => r.go.clone(),
         };
         let verdict = match &r.verdict {
             Verdict::Same => "same".to_string(),
@@ -955,11 +957,6 @@ fn normalise(s: &str) -> String {
                     .collect();
             }
         }
-        for c in &mut cells {
-            if let Some(i) = c.find("; this run: ") {
-                c.truncate(i);
-            }
-        }
         out.push_str(&cells.join(" | "));
         out.push('\n');
     }
@@ -970,11 +967,10 @@ fn normalise(s: &str) -> String {
 // The test
 // ---------------------------------------------------------------------------------------
 
-#[test]
-fn our_boot_state_matches_go_1_22() {
-    let start = Instant::now();
-    let side = match go_side() {
-        Ok(s) => s,
+/// Go 1.22 and gdb, or None after saying on stderr why the check is skipped (never in CI).
+fn go_side_or_skip() -> Option<GoSide> {
+    match go_side() {
+        Ok(s) => Some(s),
         Err(why) if std::env::var_os("CI").is_some() => {
             panic!("go-diff: Go 1.22 and gdb are required in CI: {why}")
         }
@@ -985,8 +981,16 @@ fn our_boot_state_matches_go_1_22() {
                 std::io::stderr(),
                 "go-diff: skipped: go/gdb missing ({why})"
             );
-            return;
+            None
         }
+    }
+}
+
+#[test]
+fn our_boot_state_matches_go_1_22() {
+    let start = Instant::now();
+    let Some(side) = go_side_or_skip() else {
+        return;
     };
     // Build both sides' programs first (capture.sh builds and caches Go's on its first
     // call), then run the eleven values in parallel.
@@ -1057,6 +1061,9 @@ fn our_boot_state_matches_go_1_22() {
     }
     let book = book_table(&runs, ncpu, &side.version);
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("chapters-src/generated/go-diff.md");
+    // This run's table, for a diff against the committed one; named per process, so that
+    // two runs at once do not write the same file.
+    let fresh = side.out.join(format!("go-diff.{}.md", std::process::id()));
     let stale = if std::env::var_os("UPDATE_BOOK").is_some() {
         std::fs::write(&path, &book).unwrap();
         false
@@ -1064,8 +1071,7 @@ fn our_boot_state_matches_go_1_22() {
         let old = std::fs::read_to_string(&path).unwrap_or_default();
         let stale = normalise(&old) != normalise(&book);
         if stale {
-            // This run's table, for a diff against the committed one.
-            let _ = std::fs::write(side.out.join("go-diff.md"), &book);
+            let _ = std::fs::write(&fresh, &book);
         }
         stale
     };
@@ -1092,6 +1098,44 @@ fn our_boot_state_matches_go_1_22() {
         !stale,
         "chapters-src/generated/go-diff.md differs from this run (written to {}); run \
          `UPDATE_BOOK=1 cargo test --test go_diff` and review the diff",
-        side.out.join("go-diff.md").display()
+        fresh.display()
     );
+}
+
+/// Two captures of the same value at once (two `make generated`, or a test run beside one)
+/// both succeed with the same states: the Go build is locked and each run has its own log.
+#[test]
+fn captures_can_run_at_the_same_time() {
+    let Some(side) = go_side_or_skip() else {
+        return;
+    };
+    // A fresh output directory: both runs also race to build the Go program.
+    let dir = target_dir().join(format!("go-diff-concurrent.{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let side = GoSide {
+        out: dir.clone(),
+        ..side
+    };
+    let values = [None, Some("8"), Some("1"), Some("abc")];
+    let runs: Vec<Result<Vec<Value>, String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = values
+            .iter()
+            .chain(values.iter())
+            .map(|&v| {
+                let side = &side;
+                scope.spawn(move || capture(side, v))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+    let runs: Vec<&Vec<Value>> = runs
+        .iter()
+        .map(|r| r.as_ref().unwrap_or_else(|e| panic!("{e}")))
+        .collect();
+    for (i, v) in values.iter().enumerate() {
+        let (a, b) = (runs[i], runs[i + values.len()]);
+        assert_eq!(a.len(), 4, "{v:?}");
+        assert_eq!(a[0]["gomaxprocs"], b[0]["gomaxprocs"], "{v:?}");
+    }
 }

@@ -12,8 +12,9 @@
 #
 # Environment: GO (default /usr/lib/go-1.22/bin/go), GDB (default gdb),
 # GO_DIFF_OUT (build + log directory), GO_DIFF_TIMEOUT (gdb run, s; 120).
-# The full gdb log of the last run is kept in $GO_DIFF_OUT/gdb-unset.log or
-# $GO_DIFF_OUT/gdb-GOMAXPROCS=<value>.log.
+# The full gdb log of the last good run is kept in $GO_DIFF_OUT/gdb-unset.log or
+# $GO_DIFF_OUT/gdb-GOMAXPROCS=<value>.log; a failed run's log is named in its message.
+# Safe to run several at once (the build takes a lock; each run logs to its own file).
 set -euo pipefail
 
 die() { echo "capture.sh: $*" >&2; exit 1; }
@@ -40,8 +41,12 @@ esac
 mkdir -p "$out"
 prog=$out/prog
 stamp=$out/prog.stamp
-# Rebuild when the sources or the toolchain change.
+# Rebuild when the sources or the toolchain change. Several captures run at once (the test
+# runs the GOMAXPROCS values in parallel; two `make generated` may overlap): the build is
+# done under a lock, and each run logs to its own file.
 want=$(cat "$here/prog/go.mod" "$here/prog/main.go" | sha256sum | cut -d' ' -f1)-$gover
+exec 9>"$out/build.lock"
+flock 9
 if [ ! -x "$prog" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     echo "capture.sh: building $prog with $gover" >&2
     (
@@ -54,12 +59,16 @@ if [ ! -x "$prog" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     mv -f "$prog.tmp" "$prog"
     echo "$want" >"$stamp"
 fi
+flock -u 9
+exec 9>&-
 
 if [ "$value" = unset ]; then
-    log=$out/gdb-unset.log
+    name=gdb-unset
 else
-    log=$out/gdb-GOMAXPROCS=${value//\//_}.log
+    name=gdb-GOMAXPROCS=${value//\//_}
 fi
+# This run's log; kept as $out/$name.log (the last successful run) when all is well.
+log=$(mktemp "$out/$name.XXXXXX.log")
 set +e
 GO_STATE_PROG=$prog GO_STATE_GOMAXPROCS=$value \
     timeout "$timeout_s" "$GDB" -batch -nx -iex 'set auto-load off' -x "$here/go_state.py" </dev/null >"$log" 2>&1
@@ -87,3 +96,4 @@ c=$(grep -c '^GOCHECK .* agree with DWARF' "$log" || true)
 [ "$c" -eq 5 ] || die "DWARF cross-check incomplete ($c of 5; log: $log)"
 grep '^GONOTE ' "$log" >&2 || true
 sed -n 's/^GOSTATE //p' "$log"
+mv -f "$log" "$out/$name.log"

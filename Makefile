@@ -1,28 +1,50 @@
 # How a Go program boots on linux/386: the book and its runtime.
 #
-#   make serve   set up what is missing, build the book, serve it on http://127.0.0.1:3000
+#   make serve   set up what the book needs, build it, serve it on http://127.0.0.1:3000
 #   make test    set up what is missing, run every test and check
 #
-# Both install only what is missing (scripts/setup.sh says what it installs): the rustup
-# target i686-unknown-linux-gnu, clippy/rustfmt, Debian's gcc-multilib, mdbook 0.5.4 and
-# mdbook-mermaid 0.17.1 (into .tools/), and for the tests Debian's chromium, and Go 1.22,
-# gdb and strace (for the comparison with real Go).
+# Both install only what is missing (scripts/setup.sh says what it installs). Reading the
+# book needs only mdbook 0.5.4 and mdbook-mermaid 0.17.1 (into .tools/); the runtime needs
+# the rustup target i686-unknown-linux-gnu, clippy/rustfmt and Debian's gcc-multilib; the
+# tests add Debian's chromium and qemu-user, and Go 1.22, gdb and strace (for the comparison
+# with real Go).
+#
+# RUNNER=qemu runs every i386 program (chapter programs, test binaries, the labs' grading)
+# under Debian's qemu-i386, for machines that cannot run i386 code natively:
+#   make test RUNNER=qemu      make chapters RUNNER=qemu      make grade RUNNER=qemu
 
 CARGO ?= cargo
 # The pinned book tools live in the project (scripts/setup.sh installs them there).
 export PATH := $(CURDIR)/.tools/bin:$(HOME)/.cargo/bin:$(PATH)
 LAB := python3 scripts/labs/lab.py
 CHAPTERS := globals rt0_386 rt0_go schedinit newproc mstart gogo mainpc
+# Variables handed to shell commands travel in the environment, never pasted into the
+# command line: `make exercise EX='x; touch pwned'` is an unknown exercise, not a command.
+export EX BIND PORT
+
+RUNNER ?=
+ifeq ($(RUNNER),qemu)
+# cargo runs examples and test binaries through it; tests/support and the labs run the
+# chapter programs through it.
+export CARGO_TARGET_I686_UNKNOWN_LINUX_GNU_RUNNER := qemu-i386
+export RUNTIME_I386_RUNNER := qemu-i386
+else ifneq ($(RUNNER),)
+$(error RUNNER=$(RUNNER): the only runner is qemu (make test RUNNER=qemu))
+endif
 
 .PHONY: setup serve book test mdbook-test browser-test go-diff bench chapters measure generated clean
 
 setup:
-	scripts/setup.sh
+	scripts/setup.sh all
 
+# BIND=0.0.0.0 serves beyond this machine (the Dockerfile's container does that); PORT=N
+# serves on another port.
+BIND ?= 127.0.0.1
+PORT ?= 3000
 serve:
 	scripts/setup.sh book
 	mdbook build
-	mdbook serve --hostname 127.0.0.1 --port 3000
+	mdbook serve --hostname "$$BIND" --port "$$PORT"
 
 book:
 	scripts/setup.sh book
@@ -34,6 +56,10 @@ test:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) build --workspace --examples
 	$(CARGO) test --workspace --lib --tests
+ifneq ($(RUNNER),qemu)
+	@echo "== the chapter-program tests again, under qemu-i386 (what RUNNER=qemu does everywhere)"
+	RUNTIME_I386_RUNNER=qemu-i386 $(CARGO) test --test chapters
+endif
 	$(LAB) check
 	scripts/mdbook-test.sh
 	mdbook build
@@ -41,7 +67,7 @@ test:
 
 # mdbook test, with the runtime's rlib for the snippets (see the script for why it needs one).
 mdbook-test:
-	scripts/setup.sh book
+	scripts/setup.sh runtime book
 	scripts/mdbook-test.sh
 
 # Every page of the built book in headless Chromium, and every internal link and anchor.
@@ -60,17 +86,21 @@ bench:
 	scripts/setup.sh go
 	scripts/bench.sh
 
-# Regenerate the book's outputs, figures and layout table from the running runtime.
+# Regenerate the book's outputs, figures and layout table from the running runtime. One at a
+# time: a second `make generated` waits for the first (they write the same files).
 generated:
-	scripts/setup.sh
 	scripts/setup.sh go
-	UPDATE_BOOK=1 $(CARGO) test --test book_outputs
-	UPDATE_BOOK=1 $(CARGO) test --test go_diff
+	@mkdir -p target
+	flock target/generated.lock sh -c 'UPDATE_BOOK=1 $(CARGO) test --test book_outputs && UPDATE_BOOK=1 $(CARGO) test --test go_diff'
 
-# Run every chapter program, as a reader would.
+# Run every chapter program, as a reader would, with the book's GOMAXPROCS=8 (the article's
+# value; the book's outputs are made with it) unless GOMAXPROCS is set.
 chapters:
 	scripts/setup.sh
-	@for c in $(CHAPTERS); do $(CARGO) run --quiet -p runtime-i386 --example $$c || exit 1; echo; done
+	@export GOMAXPROCS="$${GOMAXPROCS-8}"; for c in $(CHAPTERS); do \
+	    echo "\$$ GOMAXPROCS=$$GOMAXPROCS cargo run --example $$c"; \
+	    $(CARGO) run --quiet --example $$c || exit 1; echo; \
+	done
 
 # Release sizes, boot time and system call costs (numbers for notes; not a test).
 measure:
@@ -84,14 +114,14 @@ clean:
 # Classroom exercises (scripts/labs/lab.py; chapters-src/teachers.md). EX=NAME picks one.
 .PHONY: exercise exercise-reset grade starter-pack labs-check
 exercise:
-	@$(LAB) exercise $(EX) $(if $(FORCE),--force)
+	@$(LAB) exercise "$$EX" $(if $(FORCE),--force)
 exercise-reset:
-	@$(LAB) reset $(EX)
+	@$(LAB) reset "$$EX"
 grade:
 	scripts/setup.sh
-	@$(LAB) grade $(EX)
+	@$(LAB) grade $${EX:+"$$EX"}
 starter-pack:
-	@$(LAB) starter-pack $(if $(EX),--only "$(EX)")
+	@$(LAB) starter-pack $${EX:+--only "$$EX"}
 labs-check:
 	scripts/setup.sh
 	$(LAB) check

@@ -1,17 +1,29 @@
 #!/usr/bin/env bash
-# One-time set-up for a fresh Debian/Ubuntu x86_64 machine. Idempotent: installs only what is
-# missing and says what it installs. Used by `make serve`, `make book`, `make test`.
+# One-time set-up for a fresh Debian/Ubuntu machine. Idempotent: installs only what is
+# missing and says what it installs. Used by `make serve`, `make book`, `make test`, and by
+# the Dockerfile (the container gets exactly what `scripts/setup.sh all` installs).
 #
-#   scripts/setup.sh           runtime needs: rustup target i686, gcc-multilib
-#   scripts/setup.sh book      + mdbook 0.5.4, mdbook-mermaid 0.17.1 (into .tools/)
-#   scripts/setup.sh test      + book + chromium (browser test)
-#   scripts/setup.sh go        + golang-1.22-go/src from bookworm-backports, gdb (Go comparison)
+#   scripts/setup.sh           the runtime: rustup target i686, clippy/rustfmt, gcc-multilib
+#   scripts/setup.sh book      only the book: mdbook 0.5.4, mdbook-mermaid 0.17.1 (.tools/)
+#   scripts/setup.sh test      runtime + book + chromium (browser test) + qemu-user (qemu-i386)
+#   scripts/setup.sh go        runtime + golang-1.22-go/src (bookworm-backports), gdb, strace
+#   scripts/setup.sh all       all of the above
+#
+# Reading the book (`make book`, `make serve`) needs only `book`: no 32-bit toolchain.
 set -euo pipefail
 
 MDBOOK_VERSION=0.5.4
 MDBOOK_MERMAID_VERSION=0.17.1
 want=("$@")
-has() { for w in "${want[@]:-}"; do [ "$w" = "$1" ] && return 0; done; return 1; }
+[ ${#want[@]} -eq 0 ] && want=(runtime)
+for w in "${want[@]}"; do
+    case $w in
+    runtime | book | test | go) ;;
+    all) want+=(runtime book test go) ;;
+    *) echo "usage: scripts/setup.sh [runtime|book|test|go|all]..." >&2; exit 2 ;;
+    esac
+done
+has() { for w in "${want[@]}"; do [ "$w" = "$1" ] && return 0; done; return 1; }
 say() { echo "setup: $*" >&2; }
 
 SUDO=""
@@ -27,20 +39,45 @@ apt_install() {
         say "please install: ${missing[*]} (not a Debian/Ubuntu machine)"; return 1
     fi
     say "installing Debian packages: ${missing[*]}"
-    if [ -z "$apt_updated" ]; then $SUDO apt-get update -qq; apt_updated=1; fi
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+    if [ -z "$apt_updated" ]; then
+        say "apt-get update"
+        $SUDO apt-get update -qq
+        apt_updated=1
+    fi
+    # apt's own progress lines (one per package unpacked and set up) show it is working.
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q -o Dpkg::Use-Pty=0 "${missing[@]}" |
+        grep --line-buffered -E '^(Unpacking|Setting up) ' | sed -u 's/^/setup:   /' >&2 || true
+    for p in "${missing[@]}"; do
+        dpkg -s "$p" >/dev/null 2>&1 || { say "installing $p failed"; return 1; }
+    done
 }
 
-# --- always: the i686 toolchain -------------------------------------------------------
-if ! rustup target list --installed | grep -qx i686-unknown-linux-gnu; then
-    say "installing rustup target i686-unknown-linux-gnu"
-    rustup target add i686-unknown-linux-gnu
+# --- the runtime: the i686 toolchain ---------------------------------------------------
+if has runtime || has test || has go; then
+    if ! rustup target list --installed | grep -qx i686-unknown-linux-gnu; then
+        say "installing rustup target i686-unknown-linux-gnu"
+        rustup target add i686-unknown-linux-gnu
+    fi
+    if ! rustup component list --installed 2>/dev/null | grep -q '^clippy'; then
+        say "installing rustup components clippy, rustfmt"
+        rustup component add clippy rustfmt
+    fi
+    apt_install gcc-multilib
 fi
-if ! rustup component list --installed 2>/dev/null | grep -q '^clippy'; then
-    say "installing rustup components clippy, rustfmt"
-    rustup component add clippy rustfmt
-fi
-apt_install gcc-multilib
+
+# cargo install's output, one line per crate compiled ("setup:   compiling mdbook v0.5.4
+# (97/212)"), so a first install is not minutes of silence. Errors pass through whole.
+progress() {
+    local n=0 line
+    while IFS= read -r line; do
+        case $line in
+        *Compiling*) n=$((n + 1)); echo "setup:   ${line#"${line%%[! ]*}"} ($n crates)" >&2 ;;
+        *Downloaded* | *Downloading* | *Updating* | *Locking* | *Adding* | *Blocking* | *Finished* | *Installing* | *Installed* | *Replacing* | *Replaced*) ;;
+        *) echo "$line" >&2 ;;
+        esac
+    done
+    return 0
+}
 
 # --- book tools ------------------------------------------------------------------------
 # Installed into the project's own .tools/ (the Makefile puts .tools/bin first on PATH), so
@@ -48,19 +85,22 @@ apt_install gcc-multilib
 TOOLS="$(cd "$(dirname "$0")/.." && pwd)/.tools"
 if has book || has test; then
     if ! "$TOOLS/bin/mdbook" --version 2>/dev/null | grep -q "v$MDBOOK_VERSION"; then
-        say "installing mdbook $MDBOOK_VERSION into .tools (cargo install --locked, ~2 min)"
-        (cd / && cargo install mdbook --version "$MDBOOK_VERSION" --locked --quiet --root "$TOOLS")
+        say "installing mdbook $MDBOOK_VERSION into .tools (cargo install --locked: ~2 min on 2 CPUs, once)"
+        (cd / && cargo install mdbook --version "$MDBOOK_VERSION" --locked --root "$TOOLS" 2>&1 | progress)
     fi
     if ! "$TOOLS/bin/mdbook-mermaid" --version 2>/dev/null | grep -q "$MDBOOK_MERMAID_VERSION"; then
         # Not --locked: its lock file pins mdbook-preprocessor 0.5.0, and mdBook 0.5.4 then
         # warns on every build that the preprocessor was built for another version. Resolved
         # afresh, it builds against the current 0.5.x preprocessor crate.
         say "installing mdbook-mermaid $MDBOOK_MERMAID_VERSION into .tools (cargo install, ~1 min)"
-        (cd / && cargo install mdbook-mermaid --version "$MDBOOK_MERMAID_VERSION" --quiet --root "$TOOLS")
+        (cd / && cargo install mdbook-mermaid --version "$MDBOOK_MERMAID_VERSION" --root "$TOOLS" 2>&1 | progress)
     fi
 fi
 if has test; then
     command -v chromium >/dev/null || apt_install chromium
+    # qemu-i386 runs the chapter programs where the kernel cannot run i386 code (make test
+    # runs the chapter-program tests under it too; RUNNER=qemu runs everything under it).
+    command -v qemu-i386 >/dev/null || apt_install qemu-user
 fi
 
 # --- Go 1.22 for the differential check -------------------------------------------------

@@ -6,7 +6,7 @@
 //! chapters-src/generated/; without UPDATE_BOOK the test fails on any difference, with
 //! machine-dependent values (addresses, ncpu, the huge page size, paths) normalised.
 
-use gmp_boot_book::{examples_dir, CHAPTERS};
+use gmp_boot_book::{examples_dir, normalise, program, CHAPTERS};
 use serde_json::Value;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -22,7 +22,7 @@ fn run(name: &str, args: &[&str], env: &[(&str, &str)]) -> String {
         .strip_prefix(env!("CARGO_MANIFEST_DIR"))
         .map(Path::to_path_buf)
         .unwrap_or(exe.clone());
-    let mut cmd = Command::new(&rel);
+    let mut cmd = program(&rel);
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_clear()
         .env("GOMAXPROCS", GOMAXPROCS)
@@ -198,49 +198,6 @@ fn generated() -> Vec<(String, String)> {
     files.push(("mstart.mmd".into(), figure_mstart(&trace)));
     files.push(("layout.md".into(), layout_table()));
     files
-}
-
-/// Replaces what differs between machines and runs: hex addresses, ncpu, the huge page
-/// size, the program path, procid.
-fn normalise(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for line in s.lines() {
-        let mut l = String::new();
-        let mut rest = line;
-        while let Some(i) = rest.find("0x") {
-            l.push_str(&rest[..i]);
-            let hex = rest[i + 2..]
-                .chars()
-                .take_while(|c| c.is_ascii_hexdigit())
-                .count();
-            l.push_str("0xADDR");
-            rest = &rest[i + 2 + hex..];
-        }
-        l.push_str(rest);
-        for key in [
-            "ncpu=",
-            "physHugePageSize=",
-            "AT_HWCAP ",
-            "AT_MINSIGSTKSZ ",
-            "AT_HWCAP2 ",
-        ] {
-            if let Some(i) = l.find(key) {
-                let start = i + key.len();
-                let ws = l[start..].chars().take_while(|c| *c == ' ').count();
-                let n = l[start + ws..]
-                    .chars()
-                    .take_while(|c| c.is_ascii_digit())
-                    .count();
-                l.replace_range(start + ws..start + ws + n, "N");
-            }
-        }
-        if l.trim_start().starts_with("argv[0] = ") {
-            l = "  argv[0] = PROGRAM".into();
-        }
-        out.push_str(&l);
-        out.push('\n');
-    }
-    out
 }
 
 #[test]

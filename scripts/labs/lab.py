@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tarfile
@@ -34,7 +35,25 @@ import exercises as exmod  # noqa: E402
 from exercises import EXERCISES, Fail  # noqa: E402
 
 TARGET = "i686-unknown-linux-gnu"
-RUN_TIMEOUT = float(os.environ.get("LAB_TIMEOUT", "10"))  # seconds per program or unit test
+
+
+def _timeout():
+    """LAB_TIMEOUT: seconds per program or unit test (default 10), a positive number."""
+    text = os.environ.get("LAB_TIMEOUT", "10")
+    try:
+        t = float(text)
+    except ValueError:
+        t = float("nan")
+    if not (0 < t < 86400):
+        print(f"lab: error: LAB_TIMEOUT={text!r} is not a number of seconds (e.g. LAB_TIMEOUT=30)",
+              file=sys.stderr)
+        sys.exit(2)
+    return t
+
+
+RUN_TIMEOUT = _timeout()
+# The i386 programs' runner, e.g. qemu-i386 (`make grade RUNNER=qemu`); empty: run natively.
+RUNNER = os.environ.get("RUNTIME_I386_RUNNER", "").split()
 BUILD_TIMEOUT = 900
 INTEGRITY_POINTS = 5
 PACK_NAME = "gmp-boot-book-starter"
@@ -542,7 +561,7 @@ class Context:
                 cpus = sorted(os.sched_getaffinity(0))[:affinity]
                 pre = lambda: os.sched_setaffinity(0, cpus)
             exe = self.build.examples / prog
-            self._runs[key] = run([str(exe)] + list(args), env=e, preexec=pre)
+            self._runs[key] = run(RUNNER + [str(exe)] + list(args), env=e, preexec=pre)
         return self._runs[key]
 
     def require_ok(self, prog, r):
@@ -576,7 +595,8 @@ class Context:
             raise Fail(self.build.unit_error)
         key = ("unit", name)
         if key not in self._runs:
-            self._runs[key] = run([exe, "--exact", name, "--test-threads=1"], cwd=self.build.tree.root / "runtime-i386")
+            self._runs[key] = run(RUNNER + [exe, "--exact", name, "--test-threads=1"],
+                                  cwd=self.build.tree.root / "runtime-i386")
         r = self._runs[key]
         if r.timed_out:
             raise Fail(f"{name} did not finish in {RUN_TIMEOUT:g} s (a hang?)")
@@ -600,13 +620,35 @@ class Context:
         be used here."""
         if shutil.which("gdb") is None:
             return None
+        exe = str(self.build.examples / prog)
         args = ["gdb", "-batch", "-nx", "-ex", "set language c", "-ex", "set pagination off",
-                "-ex", "set confirm off", "-ex", f"set environment GOMAXPROCS {gomaxprocs}",
-                "-ex", "unset environment BOOTTRACE"]
+                "-ex", "set confirm off"]
+        stub = None
+        if RUNNER:
+            # Under qemu-i386, gdb attaches to qemu's gdb stub; qemu-user has no hardware
+            # watchpoints, so gdb single-steps instead (slower, same answers).
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+                port = s.getsockname()[1]
+            env = {k: v for k, v in os.environ.items() if k != "BOOTTRACE"}
+            env["GOMAXPROCS"] = gomaxprocs
+            stub = subprocess.Popen(RUNNER + ["-g", str(port), exe, "--json"], env=env,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            args += ["-ex", "set can-use-hw-watchpoints 0", "-ex", f"file {exe}",
+                     "-ex", f"target remote 127.0.0.1:{port}"]
+            commands = ["continue" if c == "run" else c for c in commands]
+        else:
+            args += ["-ex", f"set environment GOMAXPROCS {gomaxprocs}",
+                     "-ex", "unset environment BOOTTRACE"]
         for c in commands:
             args += ["-ex", c]
-        args += ["-ex", "kill", "--args", str(self.build.examples / prog), "--json"]
-        r = run(args, timeout=max(RUN_TIMEOUT, 30))
+        args += ["-ex", "kill"]
+        if not RUNNER:
+            args += ["--args", exe, "--json"]
+        r = run(args, timeout=max(RUN_TIMEOUT, 60 if RUNNER else 30))
+        if stub:
+            stub.kill()
+            stub.wait()
         text = r.out + r.err
         if "ptrace" in text and ("not permitted" in text or "Operation not permitted" in text):
             return None

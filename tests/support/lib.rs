@@ -1,7 +1,7 @@
 //! Helpers for the book's tests: build the runtime's programs once, run them, parse their
 //! `--json` state.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
@@ -58,6 +58,51 @@ pub fn examples_dir(profile: &str) -> PathBuf {
     .clone()
 }
 
+/// The runner of the runtime's i386 programs, as a command line: `RUNTIME_I386_RUNNER`
+/// (e.g. `qemu-i386`, which `make test` sets for a second run of tests/chapters.rs), else
+/// cargo's own `CARGO_TARGET_I686_UNKNOWN_LINUX_GNU_RUNNER` (`make test RUNNER=qemu` sets
+/// both), else none: the programs run natively. The program is resolved on PATH here, so
+/// that runs with a cleared environment find it too.
+pub fn runner() -> Option<Vec<String>> {
+    let spec = [
+        "RUNTIME_I386_RUNNER",
+        "CARGO_TARGET_I686_UNKNOWN_LINUX_GNU_RUNNER",
+    ]
+    .iter()
+    .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))?;
+    let mut words: Vec<String> = spec.split_whitespace().map(String::from).collect();
+    if !words[0].contains('/') {
+        let found = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+            .map(|d| d.join(&words[0]))
+            .find(|p| p.is_file());
+        match found {
+            Some(p) => words[0] = p.display().to_string(),
+            None => panic!(
+                "runner {:?} is not on PATH (scripts/setup.sh test installs qemu-user)",
+                words[0]
+            ),
+        }
+    }
+    Some(words)
+}
+
+/// Whether the programs run under an emulator (qemu-i386 has no vDSO, so no AT_SYSINFO).
+pub fn emulated() -> bool {
+    runner().is_some()
+}
+
+/// A command that runs the runtime's program `exe` (through the runner, if there is one).
+pub fn program(exe: &Path) -> Command {
+    match runner() {
+        Some(r) => {
+            let mut c = Command::new(&r[0]);
+            c.args(&r[1..]).arg(exe);
+            c
+        }
+        None => Command::new(exe),
+    }
+}
+
 /// How to set GOMAXPROCS for a run: leave it unset, or set it to a string.
 #[derive(Clone, Copy, Debug)]
 pub enum Env<'a> {
@@ -79,7 +124,7 @@ pub fn run_profile(
     env: &[(&str, &str)],
 ) -> Output {
     let exe = examples_dir(profile).join(name);
-    let mut cmd = Command::new(&exe);
+    let mut cmd = program(&exe);
     cmd.args(args)
         .env_remove("GOMAXPROCS")
         .env_remove("BOOTTRACE");
@@ -113,4 +158,63 @@ pub fn ncpu() -> i64 {
     std::thread::available_parallelism()
         .map(|n| n.get() as i64)
         .unwrap_or(1)
+}
+
+/// A chapter program's output with what differs between machines and runs replaced: hex
+/// addresses, ncpu, the huge page size, the program path, the number of environment
+/// strings, and the auxiliary vector's entries (which the kernel chooses: a newer kernel adds
+/// tags, and qemu-i386 has no vDSO). What is left must be the same for every reader.
+pub fn normalise(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_auxv = false;
+    for line in s.lines() {
+        if in_auxv && line.starts_with("    ") {
+            continue;
+        }
+        in_auxv = line.trim_start().starts_with("auxv: (tag, value) pairs");
+        if in_auxv {
+            out.push_str(line);
+            out.push_str("\n    (entries: the kernel's)\n");
+            continue;
+        }
+        if line.trim_start().starts_with("envp: ") {
+            out.push_str("  envp: N strings, then NULL\n");
+            continue;
+        }
+        let mut l = String::new();
+        let mut rest = line;
+        while let Some(i) = rest.find("0x") {
+            l.push_str(&rest[..i]);
+            let hex = rest[i + 2..]
+                .chars()
+                .take_while(|c| c.is_ascii_hexdigit())
+                .count();
+            l.push_str("0xADDR");
+            rest = &rest[i + 2 + hex..];
+        }
+        l.push_str(rest);
+        for key in [
+            "ncpu=",
+            "physHugePageSize=",
+            "AT_HWCAP ",
+            "AT_MINSIGSTKSZ ",
+            "AT_HWCAP2 ",
+        ] {
+            if let Some(i) = l.find(key) {
+                let start = i + key.len();
+                let ws = l[start..].chars().take_while(|c| *c == ' ').count();
+                let n = l[start + ws..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_digit())
+                    .count();
+                l.replace_range(start + ws..start + ws + n, "N");
+            }
+        }
+        if l.trim_start().starts_with("argv[0] = ") {
+            l = "  argv[0] = PROGRAM".into();
+        }
+        out.push_str(&l);
+        out.push('\n');
+    }
+    out
 }

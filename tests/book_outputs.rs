@@ -10,7 +10,6 @@ use gmp_boot_book::{examples_dir, normalise, program, CHAPTERS};
 use serde_json::Value;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// The book's outputs are made with the article's GOMAXPROCS=8, in an environment of
 /// exactly this one variable (so the auxv/envp listing is the same for every reader).

@@ -20,6 +20,10 @@ LAB := python3 scripts/labs/lab.py
 CHAPTERS := globals rt0_386 rt0_go schedinit newproc mstart gogo mainpc
 # Variables handed to shell commands travel in the environment, never pasted into the
 # command line: `make exercise EX='x; touch pwned'` is an unknown exercise, not a command.
+# BIND=0.0.0.0 serves the book beyond this machine (the Dockerfile's container does that);
+# PORT=N serves it on another port.
+BIND ?= 127.0.0.1
+PORT ?= 3000
 export EX BIND PORT
 
 RUNNER ?=
@@ -37,10 +41,6 @@ endif
 setup:
 	scripts/setup.sh all
 
-# BIND=0.0.0.0 serves beyond this machine (the Dockerfile's container does that); PORT=N
-# serves on another port.
-BIND ?= 127.0.0.1
-PORT ?= 3000
 serve:
 	scripts/setup.sh book
 	mdbook build
@@ -60,10 +60,9 @@ ifneq ($(RUNNER),qemu)
 	@echo "== the chapter-program tests again, under qemu-i386 (what RUNNER=qemu does everywhere)"
 	RUNTIME_I386_RUNNER=qemu-i386 $(CARGO) test --test chapters
 endif
-	$(LAB) check
-	scripts/mdbook-test.sh
-	mdbook build
-	scripts/browser-test.sh
+	$(MAKE) labs-check
+	$(MAKE) mdbook-test
+	$(MAKE) browser-test
 
 # mdbook test, with the runtime's rlib for the snippets (see the script for why it needs one).
 mdbook-test:

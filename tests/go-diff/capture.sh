@@ -2,7 +2,7 @@
 # capture.sh <GOMAXPROCS-value|unset>
 #
 # Builds tests/go-diff/prog for linux/386 with Go 1.22 (once; cached in
-# $GO_DIFF_OUT, default /tmp/go-diff), runs it under gdb with go_state.py and
+# $GO_DIFF_OUT, default target/go-diff), runs it under gdb with go_state.py and
 # prints the runtime state at the four stages (schedinit, newproc, gogo,
 # mainpc) as four JSON lines on stdout.
 #
@@ -25,7 +25,7 @@ value=$1
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 GO=${GO:-/usr/lib/go-1.22/bin/go}
 GDB=${GDB:-gdb}
-out=${GO_DIFF_OUT:-/tmp/go-diff}
+out=${GO_DIFF_OUT:-$here/../../target/go-diff}
 timeout_s=${GO_DIFF_TIMEOUT:-120}
 
 [ -x "$GO" ] || command -v "$GO" >/dev/null 2>&1 ||

@@ -385,7 +385,8 @@ fn release_build_boots_runs_goroutines_and_reports_overflow() {
 #[test]
 fn running_out_of_memory_is_a_fatal_error_not_corruption() {
     // 10,000 goroutine stacks need ~680 MB of address space; allow 100 MB. The failing
-    // mmap2 must be reported, Go-style, with exit status 2.
+    // mmap2 must be reported as Go reports running out of memory (mheap.go:1487,
+    // mcache.go:236), with exit status 2.
     let exe = gmp_boot_book::examples_dir("debug").join("goroutines");
     let out = std::process::Command::new("sh")
         .arg("-c")
@@ -395,9 +396,12 @@ fn running_out_of_memory_is_a_fatal_error_not_corruption() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(
-        err.starts_with("fatal error: runtime: out of memory: cannot allocate"),
+        err.starts_with("runtime: out of memory: cannot allocate 69632-byte block ("),
         "{err}"
     );
-    assert!(err.contains("(mmap2 errno 12)"), "{err}");
+    assert!(
+        err.contains(" in use)\nfatal error: out of memory\n"),
+        "{err}"
+    );
     assert!(err.contains("goroutine 1 [running]:"), "{err}");
 }

@@ -91,6 +91,27 @@ pub fn throw(s: &str) -> ! {
     fatal_with(format_args!("{}", s))
 }
 
+/// `panic(errorString(s))`, a runtime error: the runtime's own allocations panic like this
+/// when a size does not fit (makeslice, growslice). Our runtime has no recover, so as in
+/// gopanic (panic.go:730-735) on the system stack, where the runtime allocates, it is
+/// "panic on system stack"; on a goroutine it is the panic's message and exit 2 (as Go's
+/// fatalpanic, printing the error's text: error.go:77-79 and printpanicval).
+#[cold]
+pub fn panicErrorString(s: &str) -> ! {
+    let gp = crate::gogo::getg();
+    let on_user_g = !gp.is_null() && unsafe { !(*gp).m.is_null() && (*(*gp).m).curg == gp };
+    if on_user_g {
+        print_fmt(format_args!(
+            "panic: runtime error: {}\n\ngoroutine {} [running]:\n",
+            s,
+            unsafe { (*gp).goid }
+        ));
+        crate::sys_linux_386::runtime_exit(2)
+    }
+    print_fmt(format_args!("panic: runtime.errorString({:?})\n", s));
+    throw("panic on system stack")
+}
+
 /// `throw` with a formatted message.
 #[cold]
 pub fn fatal_with(args: fmt::Arguments) -> ! {

@@ -225,12 +225,15 @@ pub unsafe fn procresize(nprocs: i32) -> *mut p {
         // our runtime has no such call.
         throw("procresize: shrinking the number of Ps is not supported");
     }
+    // Go computes (nprocs + 31) / 32 in int32, which would wrap for the largest nprocs;
+    // makeslice has refused those by the time the masks are made. Ours cannot wrap.
     let maskWords = (nprocs as usize).div_ceil(32);
 
-    // Grow allp and the masks (proc.go:5615-5643): new arrays, old contents copied.
+    // Grow allp and the masks (proc.go:5615-5643): new arrays (`make`, which refuses sizes
+    // that do not fit in 32 bits as Go's does), old contents copied.
     let allp = runtime_allp.get();
     if nprocs as usize > (*allp).len {
-        let nallp = malloc::persistentalloc(nprocs as usize * 4, 4) as *mut *mut p;
+        let nallp = malloc::makeslice::<*mut p>(nprocs as usize);
         for i in 0..(*allp).len {
             *nallp.add(i) = *(*allp).array.add(i);
         }
@@ -240,7 +243,7 @@ pub unsafe fn procresize(nprocs: i32) -> *mut p {
             cap: nprocs as usize,
         };
         for mask in [runtime_idlepMask.get(), runtime_timerpMask.get()] {
-            let nmask = malloc::persistentalloc(maskWords * 4, 4) as *mut u32;
+            let nmask = malloc::makeslice::<u32>(maskWords);
             for i in 0..(*mask).len {
                 *nmask.add(i) = *(*mask).array.add(i);
             }

@@ -189,7 +189,7 @@ fn json_sym(w: &mut dyn Write, pc: usize) -> core::fmt::Result {
 /// The word at sched.sp: the return address a new goroutine's function will use.
 unsafe fn return_word(gp: *const g) -> usize {
     let sp = (*gp).sched.sp;
-    if sp == 0 || sp < (*gp).stack.lo || sp + 4 > (*gp).stack.hi {
+    if sp == 0 || sp < (*gp).stack.lo || sp.checked_add(4).is_none_or(|e| e > (*gp).stack.hi) {
         0
     } else {
         *(sp as *const usize)

@@ -14,6 +14,8 @@ pub const SYS_munmap: usize = 91;
 pub const SYS_mprotect: usize = 125;
 pub const SYS_rt_sigaction: usize = 174;
 pub const SYS_sigaltstack: usize = 186;
+pub const SYS_nanosleep: usize = 162;
+pub const SYS_poll: usize = 168;
 pub const SYS_mmap2: usize = 192;
 pub const SYS_gettid: usize = 224;
 pub const SYS_sched_getaffinity: usize = 242;
@@ -56,6 +58,26 @@ pub fn syscall(nr: usize, a: [usize; 6]) -> isize {
 /// The same system call, always through `int $0x80` (to measure the difference).
 pub fn syscall_int80(nr: usize, a: [usize; 6]) -> isize {
     unsafe { runtime_syscall6_int80(nr, a[0], a[1], a[2], a[3], a[4], a[5]) as isize }
+}
+
+// errno values (asm-generic/errno-base.h) the runtime tells apart.
+pub const EINTR: isize = 4;
+pub const EAGAIN: isize = 11;
+pub const ENOMEM: isize = 12;
+
+/// The symbolic name of an errno, for messages: `errno 12 (ENOMEM)`.
+pub fn errno_name(e: isize) -> &'static str {
+    const NAMES: [&str; 35] = [
+        "0", "EPERM", "ENOENT", "ESRCH", "EINTR", "EIO", "ENXIO", "E2BIG", "ENOEXEC", "EBADF",
+        "ECHILD", "EAGAIN", "ENOMEM", "EACCES", "EFAULT", "ENOTBLK", "EBUSY", "EEXIST", "EXDEV",
+        "ENODEV", "ENOTDIR", "EISDIR", "EINVAL", "ENFILE", "EMFILE", "ENOTTY", "ETXTBSY", "EFBIG",
+        "ENOSPC", "ESPIPE", "EROFS", "EMLINK", "EPIPE", "EDOM", "ERANGE",
+    ];
+    usize::try_from(e)
+        .ok()
+        .and_then(|i| NAMES.get(i))
+        .copied()
+        .unwrap_or("unknown errno")
 }
 
 /// Whether a raw result is `-errno`.

@@ -1,0 +1,97 @@
+//! Bad input gets a clear, Go-like error (a message on stderr, exit status 2), never a crash
+//! without a word, lost output or corrupt state. Where Go 1.22 has an answer, the expected
+//! text was taken from real Go programs (go1.22.12, GOOS=linux GOARCH=386) run on the same
+//! input; each test says which.
+
+use gmp_boot_book::{run_profile, Env};
+use std::process::Output;
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Asserts a fatal, Go-style exit: status 2, nothing on stdout, and stderr starting with
+/// `want`; returns stderr.
+fn dies_with(out: &Output, want: &str, what: &str) -> String {
+    let err = text(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{what}: exit status; stderr:\n{err}"
+    );
+    assert!(
+        err.starts_with(want),
+        "{what}: stderr should start with\n{want}\ngot:\n{err}"
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "{what}: stdout should be empty: {}",
+        text(&out.stdout)
+    );
+    err
+}
+
+// ---- 1. GOMAXPROCS too large for 32 bits -------------------------------------------------
+
+/// Go 1.22 on 386, measured with GOMAXPROCS=1073741824, 1610612736, 2147483647: procresize's
+/// `make([]*p, nprocs)` needs more than maxAlloc (2^32-1) bytes, makeslice panics, and the
+/// panic happens on the system stack (exit 2):
+const GO_MAKESLICE: &str = "panic: runtime.errorString(\"makeslice: len out of range\")\n\
+                            fatal error: panic on system stack\n";
+
+#[test]
+fn gomaxprocs_whose_allp_does_not_fit_dies_like_go_makeslice() {
+    for profile in ["debug", "release"] {
+        for v in ["1073741824", "1610612736", "2147483647"] {
+            let out = run_profile(profile, "schedinit", &[], Env::Set(v), &[]);
+            dies_with(&out, GO_MAKESLICE, &format!("{profile} GOMAXPROCS={v}"));
+        }
+    }
+}
+
+#[test]
+fn gomaxprocs_that_fits_makeslice_but_not_memory_dies_like_go_out_of_memory() {
+    for profile in ["debug", "release"] {
+        // 1073741823 * 4 = 2^32 - 4 passes makeslice; Go's mallocgc then finds that
+        // size + _PageSize overflows (mcache.go:219-221). Go prints exactly this.
+        let out = run_profile(profile, "schedinit", &[], Env::Set("1073741823"), &[]);
+        dies_with(&out, "fatal error: out of memory\n", profile);
+        // Sizes the OS cannot give: Go prints "runtime: out of memory: cannot allocate
+        // N-byte block (M in use)" then "fatal error: out of memory" (measured: 1000000000
+        // fails on allp's 4 GB, 1000000 on the Ps themselves).
+        for v in ["1000000000", "1000000"] {
+            let out = run_profile(profile, "schedinit", &[], Env::Set(v), &[]);
+            let err = dies_with(
+                &out,
+                "runtime: out of memory: cannot allocate ",
+                &format!("{profile} GOMAXPROCS={v}"),
+            );
+            let mut lines = err.lines();
+            let first = lines.next().unwrap();
+            let rest = first
+                .strip_prefix("runtime: out of memory: cannot allocate ")
+                .unwrap();
+            let (n, in_use) = rest
+                .split_once("-byte block (")
+                .unwrap_or_else(|| panic!("{first}"));
+            let in_use = in_use
+                .strip_suffix(" in use)")
+                .unwrap_or_else(|| panic!("{first}"));
+            assert!(n.parse::<u64>().unwrap() > 0, "{first}");
+            in_use.parse::<u64>().unwrap();
+            assert_eq!(lines.next(), Some("fatal error: out of memory"), "{err}");
+        }
+    }
+}
+
+#[test]
+fn large_but_possible_gomaxprocs_still_boots() {
+    for profile in ["debug", "release"] {
+        let out = run_profile(profile, "schedinit", &["--json"], Env::Set("20000"), &[]);
+        assert!(out.status.success(), "{profile}: {}", text(&out.stderr));
+        let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(s["gomaxprocs"], 20000);
+        assert_eq!(s["allp"].as_array().unwrap().len(), 20000);
+        assert_eq!(s["sched"]["npidle"], 19999);
+    }
+}

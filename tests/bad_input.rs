@@ -95,3 +95,59 @@ fn large_but_possible_gomaxprocs_still_boots() {
         assert_eq!(s["sched"]["npidle"], 19999);
     }
 }
+
+// ---- 2. Output into a non-blocking pipe -------------------------------------------------
+
+extern "C" {
+    /// glibc's fcntl (every std test binary links glibc): std cannot set O_NONBLOCK on a pipe.
+    fn fcntl(fd: i32, cmd: i32, ...) -> i32;
+}
+
+fn set_nonblocking(fd: &impl std::os::fd::AsRawFd) {
+    const F_GETFL: i32 = 3;
+    const F_SETFL: i32 = 4;
+    const O_NONBLOCK: i32 = 0o4000;
+    unsafe {
+        let fl = fcntl(fd.as_raw_fd(), F_GETFL);
+        assert!(fl >= 0, "F_GETFL");
+        assert_eq!(
+            fcntl(fd.as_raw_fd(), F_SETFL, fl | O_NONBLOCK),
+            0,
+            "F_SETFL"
+        );
+    }
+}
+
+/// Go writes everything (internal/poll/fd_unix.go:366-399 waits for the poller on EAGAIN):
+/// so must we, when stdout is a non-blocking pipe whose reader is slow to start and slow to
+/// read. GOMAXPROCS=3000 makes schedinit's report (one line per P) over 200 KiB, more than
+/// three times the pipe's 64 KiB.
+#[test]
+fn output_into_a_nonblocking_pipe_with_a_slow_reader_is_not_lost() {
+    use std::io::Read;
+    let want = run_profile("debug", "schedinit", &[], Env::Set("3000"), &[]);
+    assert!(want.status.success(), "{}", text(&want.stderr));
+    assert!(want.stdout.len() > 3 * 65536, "{} bytes", want.stdout.len());
+
+    let (mut r, w) = std::io::pipe().unwrap();
+    set_nonblocking(&w);
+    let mut cmd = gmp_boot_book::command("debug", "schedinit");
+    cmd.env("GOMAXPROCS", "3000").stdout(w);
+    let mut child = cmd.spawn().unwrap();
+    drop(cmd); // the Command holds our copy of the write end: EOF needs it closed
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        let n = r.read(&mut buf).unwrap();
+        if n == 0 {
+            break;
+        }
+        got.extend_from_slice(&buf[..n]);
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    assert_eq!(got.len(), want.stdout.len(), "bytes that arrived");
+    assert!(got == want.stdout, "the same report as into a normal pipe");
+}

@@ -3,7 +3,7 @@
 //! Go's print writes each piece straight to standard error with `write`. Ours formats with
 //! `core::fmt` into a small buffer on the stack and writes it in one system call.
 
-use crate::sys_linux_386::write1;
+use crate::sys_linux_386::{poll_out, write1, EAGAIN, EINTR};
 use core::fmt::{self, Write};
 
 /// A fixed buffer that flushes to a file descriptor when full and when dropped.
@@ -21,28 +21,46 @@ impl<const N: usize> FdWriter<N> {
             buf: [0; N],
         }
     }
+    /// Writes out the buffer, all of it, as Go's (*FD).Write does
+    /// (internal/poll/fd_unix.go:366-399): retry on EINTR (fd_unix.go:734-741) and after a
+    /// short write; on EAGAIN (a non-blocking fd whose reader is behind) wait until the fd
+    /// is writable, where Go waits for its network poller, here with poll(2). Any other
+    /// error (EPIPE, EBADF) means no one can read it: the rest is dropped.
     pub fn flush(&mut self) {
         let mut done = 0;
         while done < self.len {
             let n = write1(self.fd, &self.buf[done..self.len]);
-            if n <= 0 {
-                break; // nothing sensible to do: the output is gone
+            if n > 0 {
+                done += n as usize;
+            } else if n == -EINTR {
+                continue;
+            } else if n == -EAGAIN {
+                let r = poll_out(self.fd);
+                if r < 0 && r != -EINTR {
+                    break;
+                }
+            } else {
+                break; // 0 bytes written (Go: io.ErrUnexpectedEOF) or an error
             }
-            done += n as usize;
         }
         self.len = 0;
     }
-}
 
-impl<const N: usize> Write for FdWriter<N> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        for &b in s.as_bytes() {
+    /// Adds bytes as they are, valid UTF-8 or not (`write_str` takes only `str`).
+    pub fn write_bytes(&mut self, s: &[u8]) {
+        for &b in s {
             if self.len == N {
                 self.flush();
             }
             self.buf[self.len] = b;
             self.len += 1;
         }
+    }
+}
+
+impl<const N: usize> Write for FdWriter<N> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.write_bytes(s.as_bytes());
         Ok(())
     }
 }

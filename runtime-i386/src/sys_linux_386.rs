@@ -90,6 +90,28 @@ pub fn write1(fd: usize, p: &[u8]) -> isize {
     syscall(SYS_write, [fd, p.as_ptr() as usize, p.len(), 0, 0, 0])
 }
 
+/// Waits until `fd` can be written: poll(2) for POLLOUT, no timeout. Returns poll's result
+/// (> 0 when ready, even if only POLLERR/POLLHUP: the next write then says what is wrong).
+pub fn poll_out(fd: usize) -> isize {
+    #[repr(C)]
+    struct pollfd {
+        fd: i32,
+        events: i16,
+        revents: i16,
+    }
+    const POLLOUT: i16 = 0x4;
+    let mut pfd = pollfd {
+        fd: fd as i32,
+        events: POLLOUT,
+        revents: 0,
+    };
+    let timeout = -1isize as usize; // wait as long as it takes
+    syscall(
+        SYS_poll,
+        [&mut pfd as *mut pollfd as usize, 1, timeout, 0, 0, 0],
+    )
+}
+
 /// The C-ABI `write` that rt0_go's bad_proc calls before anything is set up.
 #[no_mangle]
 pub extern "C" fn runtime_write(fd: usize, p: *const u8, n: usize) -> isize {

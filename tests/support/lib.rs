@@ -93,6 +93,14 @@ pub fn run_profile(
         .unwrap_or_else(|e| panic!("run {}: {e}", exe.display()))
 }
 
+/// A runtime program (`profile` build) ready to run, with neither GOMAXPROCS nor BOOTTRACE
+/// set, for tests that need their own stdio, arguments or environment.
+pub fn command(profile: &str, name: &str) -> Command {
+    let mut cmd = Command::new(examples_dir(profile).join(name));
+    cmd.env_remove("GOMAXPROCS").env_remove("BOOTTRACE");
+    cmd
+}
+
 /// Runs a chapter program with `--json`, checks it exited 0, and parses its state.
 pub fn state(chapter: &str, gomaxprocs: Env) -> serde_json::Value {
     let out = run(chapter, &["--json"], gomaxprocs);

@@ -151,3 +151,72 @@ fn output_into_a_nonblocking_pipe_with_a_slow_reader_is_not_lost() {
     assert_eq!(got.len(), want.stdout.len(), "bytes that arrived");
     assert!(got == want.stdout, "the same report as into a normal pipe");
 }
+
+// ---- 3. JSON is valid UTF-8; the text report quotes argv as Go's %q ----------------------
+
+/// Runs `rt0_386` (which reports argv) with argv[0] set to `argv0`.
+fn rt0_386_as(argv0: &[u8], args: &[&str]) -> Output {
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::process::CommandExt;
+    let out = gmp_boot_book::command("debug", "rt0_386")
+        .arg0(std::ffi::OsStr::from_bytes(argv0))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    out
+}
+
+/// A nasty argv[0]: control characters, quotes, HTML, U+2028, DEL, NBSP, a combining mark,
+/// an emoji, a truncated UTF-8 sequence, and what Go's encoding/json and %q make of it.
+const NASTY: &[u8] = b"\t\n\x01\"\\<>&\xe2\x80\xa8\x7f\xc2\xa0\xcc\x81e\xf0\x9f\x98\x80\xe2\x82";
+/// `json.Marshal(string(NASTY))` and `fmt.Sprintf("%q", NASTY)`, from go1.22.12.
+const NASTY_JSON: &str =
+    "\"\\t\\n\\u0001\\\"\\\\\\u003c\\u003e\\u0026\\u2028\x7f\u{a0}\u{301}e😀\\ufffd\\ufffd\"";
+const NASTY_Q: &str = "\"\\t\\n\\x01\\\"\\\\<>&\\u2028\\x7f\\u00a0\u{301}e😀\\xe2\\x82\"";
+
+/// The JSON report is UTF-8 written as given, never byte by byte; control characters are
+/// escaped and bytes that are not UTF-8 become U+FFFD, as Go's encoding/json
+/// (encode.go:956-1030) writes strings: `json.Marshal` output taken from go1.22.12.
+#[test]
+fn json_report_is_valid_utf8_as_go_encoding_json() {
+    for (argv0, want_raw, want) in [
+        (&b"pr\xc3\xb6gram"[..], "\"prögram\"", "prögram"),
+        (&b"bad\xffname"[..], "\"bad\\ufffdname\"", "bad\u{fffd}name"),
+        (
+            NASTY,
+            NASTY_JSON,
+            "\t\n\u{1}\"\\<>&\u{2028}\u{7f}\u{a0}\u{301}e😀\u{fffd}\u{fffd}",
+        ),
+    ] {
+        let out = rt0_386_as(argv0, &["--json"]);
+        let raw = String::from_utf8(out.stdout).expect("the JSON report is valid UTF-8");
+        assert!(
+            raw.contains(&format!("\"argv\":[{want_raw},\"--json\"]")),
+            "argv[0] {:?} should be written {want_raw}: {raw}",
+            text(argv0)
+        );
+        let s: serde_json::Value = serde_json::from_str(raw.trim()).unwrap();
+        assert_eq!(s["kernel"]["argv"][0], want);
+    }
+}
+
+/// The text report shows argv as Go's %q (strconv.Quote, quote.go:31-123) would: UTF-8 as
+/// it is, invalid bytes as \xff: `fmt.Sprintf("%q")` output taken from go1.22.12.
+#[test]
+fn text_report_quotes_argv_as_go_percent_q() {
+    for (argv0, want) in [
+        (&b"pr\xc3\xb6gram"[..], "\"prögram\""),
+        (&b"bad\xffname"[..], "\"bad\\xffname\""),
+        (b"\x1b[0m\xef\xbb\xbf", "\"\\x1b[0m\\ufeff\""),
+        (NASTY, NASTY_Q),
+    ] {
+        let out = rt0_386_as(argv0, &[]);
+        let report = String::from_utf8(out.stdout).expect("the text report is valid UTF-8");
+        assert!(
+            report.contains(&format!("\n  argv[0] = {want}\n")),
+            "argv[0] {:?} should be shown as {want}:\n{report}",
+            text(argv0)
+        );
+    }
+}

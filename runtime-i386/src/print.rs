@@ -126,7 +126,10 @@ pub fn panicErrorString(s: &str) -> ! {
         ));
         crate::sys_linux_386::runtime_exit(2)
     }
-    print_fmt(format_args!("panic: runtime.errorString({:?})\n", s));
+    print_fmt(format_args!(
+        "panic: runtime.errorString({})\n",
+        GoQuote(s.as_bytes())
+    ));
     throw("panic on system stack")
 }
 
@@ -156,4 +159,85 @@ pub fn fatal_with(args: fmt::Arguments) -> ! {
         }
     }
     crate::sys_linux_386::runtime_exit(2)
+}
+
+/// Bytes shown as Go's `strconv.Quote` / `%q` shows a string (quote.go:31-123): valid
+/// printable UTF-8 as it is; `\a \b \f \n \r \t \v`, `\"` and `\\`; other bytes below
+/// 0x20, DEL and bytes that are not UTF-8 as `\xNN`; other unprintable runes as `\uNNNN`
+/// or `\UNNNNNNNN`. Printable is Go's IsPrint (letters, marks, numbers, punctuation,
+/// symbols, ASCII space), which is what `core` knows as printable too (from its Unicode
+/// tables, which may be a newer Unicode than Go 1.22's 15.0).
+pub struct GoQuote<'a>(pub &'a [u8]);
+
+impl fmt::Display for GoQuote<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_char('"')?;
+        for chunk in self.0.utf8_chunks() {
+            for c in chunk.valid().chars() {
+                match c {
+                    '"' | '\\' => write!(f, "\\{}", c)?,
+                    '\x07' => f.write_str("\\a")?,
+                    '\x08' => f.write_str("\\b")?,
+                    '\x0c' => f.write_str("\\f")?,
+                    '\n' => f.write_str("\\n")?,
+                    '\r' => f.write_str("\\r")?,
+                    '\t' => f.write_str("\\t")?,
+                    '\x0b' => f.write_str("\\v")?,
+                    ' '..='~' => f.write_char(c)?,
+                    '\0'..='\x1f' | '\x7f' => write!(f, "\\x{:02x}", c as u32)?,
+                    c if is_print(c) => f.write_char(c)?,
+                    c if (c as u32) < 0x10000 => write!(f, "\\u{:04x}", c as u32)?,
+                    c => write!(f, "\\U{:08x}", c as u32)?,
+                }
+            }
+            for b in chunk.invalid() {
+                write!(f, "\\x{:02x}", b)?;
+            }
+        }
+        f.write_char('"')
+    }
+}
+
+/// Go's `unicode.IsPrint` for a non-ASCII rune: whether `core` leaves it unescaped in a
+/// string's debug form when it is not the first character (the first would also be escaped
+/// if it were a combining mark, which Go counts as printable).
+fn is_print(c: char) -> bool {
+    let mut b = [b'a'; 5];
+    let n = c.encode_utf8(&mut b[1..]).len();
+    match core::str::from_utf8(&b[..1 + n]) {
+        Ok(s) => s.escape_debug().nth(1) != Some('\\'),
+        Err(_) => false,
+    }
+}
+
+/// Bytes as a JSON string the way Go's encoding/json writes one (encode.go:956-1030 with
+/// Marshal's HTML escaping): UTF-8 as it is; `\"`, `\\`, `\b \f \n \r \t`, other control
+/// characters and `< > &` as `\u00XX`; U+2028 and U+2029 escaped; every byte that is not
+/// part of valid UTF-8 becomes `\ufffd`, so the output is always valid UTF-8.
+pub struct JsonStr<'a>(pub &'a [u8]);
+
+impl fmt::Display for JsonStr<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_char('"')?;
+        for chunk in self.0.utf8_chunks() {
+            for c in chunk.valid().chars() {
+                match c {
+                    '"' | '\\' => write!(f, "\\{}", c)?,
+                    '\x08' => f.write_str("\\b")?,
+                    '\x0c' => f.write_str("\\f")?,
+                    '\n' => f.write_str("\\n")?,
+                    '\r' => f.write_str("\\r")?,
+                    '\t' => f.write_str("\\t")?,
+                    '\0'..='\x1f' | '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                        write!(f, "\\u{:04x}", c as u32)?
+                    }
+                    c => f.write_char(c)?,
+                }
+            }
+            for _ in chunk.invalid() {
+                f.write_str("\\ufffd")?;
+            }
+        }
+        f.write_char('"')
+    }
 }

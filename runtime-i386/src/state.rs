@@ -4,7 +4,7 @@
 //! with real Go.
 
 use crate::globals::*;
-use crate::print::FdWriter;
+use crate::print::{FdWriter, GoQuote, JsonStr};
 use crate::symtab;
 use core::fmt::Write;
 
@@ -318,19 +318,6 @@ fn kernel() -> Kernel {
     }
 }
 
-fn json_str(w: &mut dyn Write, s: &[u8]) -> core::fmt::Result {
-    w.write_char('"')?;
-    for &b in s {
-        match b {
-            b'"' => w.write_str("\\\"")?,
-            b'\\' => w.write_str("\\\\")?,
-            0x20..=0x7e => w.write_char(b as char)?,
-            _ => write!(w, "\\u{:04x}", b)?,
-        }
-    }
-    w.write_char('"')
-}
-
 fn json(w: &mut dyn Write, s: Stage) -> core::fmt::Result {
     unsafe {
         let sched = sched();
@@ -473,7 +460,7 @@ fn json(w: &mut dyn Write, s: Stage) -> core::fmt::Result {
                 if i > 0 {
                     w.write_char(',')?;
                 }
-                json_str(w, crate::os_linux::cstr(*k.argv.add(i)))?;
+                write!(w, "{}", JsonStr(crate::os_linux::cstr(*k.argv.add(i))))?;
             }
             write!(w, "],\"envc\":{},\"auxv\":[", k.envc)?;
             let mut i = 0;
@@ -584,12 +571,7 @@ fn text(w: &mut dyn Write, s: Stage) -> core::fmt::Result {
             writeln!(w, "  argc = {}", k.argc)?;
             for i in 0..k.argc {
                 let a = crate::os_linux::cstr(*k.argv.add(i));
-                writeln!(
-                    w,
-                    "  argv[{}] = {:?}",
-                    i,
-                    core::str::from_utf8(a).unwrap_or("?")
-                )?;
+                writeln!(w, "  argv[{}] = {}", i, GoQuote(a))?;
             }
             writeln!(w, "  argv[{}] = NULL", k.argc)?;
             writeln!(w, "  envp: {} strings, then NULL", k.envc)?;

@@ -220,3 +220,48 @@ fn text_report_quotes_argv_as_go_percent_q() {
         );
     }
 }
+
+// ---- 4. The boot trace shows GOMAXPROCS as Go would quote it -----------------------------
+
+/// The boot trace's `schedinit: procs=` line, with GOMAXPROCS set to `v` (or unset).
+fn procs_trace_line(v: Option<&[u8]>) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut cmd = gmp_boot_book::command("debug", "schedinit");
+    cmd.env("BOOTTRACE", "1");
+    if let Some(v) = v {
+        cmd.env("GOMAXPROCS", std::ffi::OsStr::from_bytes(v));
+    }
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let err = String::from_utf8(out.stderr).expect("the trace is valid UTF-8");
+    err.lines()
+        .find(|l| l.starts_with("boot: schedinit: procs="))
+        .unwrap_or_else(|| panic!("no procs= line:\n{err}"))
+        .to_string()
+}
+
+/// GOMAXPROCS as strconv.Quote (quote.go:31-123) shows it, or "unset"; the value that is not
+/// a number leaves ncpu, as Go's atoi32 check does (proc.go:823-826).
+#[test]
+fn boot_trace_quotes_gomaxprocs_like_go() {
+    let n = gmp_boot_book::ncpu();
+    for (v, want) in [
+        (None, format!("procs={n} (ncpu={n}, GOMAXPROCS unset)")),
+        (
+            Some(&b"\xff"[..]),
+            format!("procs={n} (ncpu={n}, GOMAXPROCS=\"\\xff\")"),
+        ),
+        (Some(b"3"), format!("procs=3 (ncpu={n}, GOMAXPROCS=\"3\")")),
+        (Some(b""), format!("procs={n} (ncpu={n}, GOMAXPROCS=\"\")")),
+        (
+            Some(b"4\n\"x"),
+            format!("procs={n} (ncpu={n}, GOMAXPROCS=\"4\\n\\\"x\")"),
+        ),
+    ] {
+        assert_eq!(
+            procs_trace_line(v),
+            format!("boot: schedinit: {want}"),
+            "GOMAXPROCS={v:?}"
+        );
+    }
+}

@@ -117,10 +117,10 @@ pub extern "C" fn runtime_schedinit() {
         );
         boottrace!(
             "schedinit",
-            "procs={} (ncpu={}, GOMAXPROCS={:?})",
+            "procs={} (ncpu={}, GOMAXPROCS{})",
             procs,
             *runtime_ncpu.get(),
-            crate::os_linux::gogetenv(b"GOMAXPROCS").map(core::str::from_utf8)
+            EnvValue(crate::os_linux::gogetenv(b"GOMAXPROCS"))
         );
         if !procresize(procs).is_null() {
             throw("unknown runnable goroutine during bootstrap");
@@ -128,6 +128,18 @@ pub extern "C" fn runtime_schedinit() {
     }
 }
 // ANCHOR_END: schedinit
+
+/// An environment variable's value for the boot trace: `="8"`, quoted as Go's
+/// strconv.Quote would (so `="\xff"` for a byte that is not UTF-8), or ` unset`.
+struct EnvValue(Option<&'static [u8]>);
+impl core::fmt::Display for EnvValue {
+    fn fmt(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+        match self.0 {
+            Some(v) => write!(f, "={}", crate::print::GoQuote(v)),
+            None => f.write_str(" unset"),
+        }
+    }
+}
 
 /// proc.go:823-826: `procs := ncpu; if n, ok := atoi32(gogetenv("GOMAXPROCS")); ok && n > 0
 /// { procs = n }`. An unset or empty variable, a non-number, zero, a negative number or one

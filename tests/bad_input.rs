@@ -265,3 +265,126 @@ fn boot_trace_quotes_gomaxprocs_like_go() {
         );
     }
 }
+
+// ---- 8. Flags as Go's flag package -------------------------------------------------------
+
+/// Go's usage for `flag.Bool("json", false, "print the runtime's state as one JSON object")`
+/// in a program whose argv[0] is `schedinit`.
+const GO_USAGE: &str =
+    "Usage of schedinit:\n  -json\n    \tprint the runtime's state as one JSON object\n";
+
+/// Arguments for messages.
+fn show(args: &[&[u8]]) -> String {
+    format!("{:?}", args.iter().map(|a| text(a)).collect::<Vec<_>>())
+}
+
+/// Runs `schedinit` (argv[0] `schedinit`) with raw arguments.
+fn schedinit_with(args: &[&[u8]]) -> Output {
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::process::CommandExt;
+    gmp_boot_book::command("debug", "schedinit")
+        .arg0("schedinit")
+        .args(args.iter().map(|a| std::ffi::OsStr::from_bytes(a)))
+        .output()
+        .unwrap()
+}
+
+/// The chapter programs parse their one flag as Go's flag package (flag.go parseOne,
+/// boolValue, ExitOnError) does with `flag.Bool("json", ...)` and `flag.Parse()`. Every
+/// message, the usage and the exit status below were taken from that Go program built with
+/// go1.22.12 (GOARCH=386) and run with the same arguments.
+#[test]
+fn chapter_program_flags_are_parsed_as_go_flag_package() {
+    let json = |args: &[&[u8]]| {
+        let out = schedinit_with(args);
+        let shown = show(args);
+        assert_eq!(out.status.code(), Some(0), "{shown}: {}", text(&out.stderr));
+        assert!(out.stderr.is_empty(), "{shown}: {}", text(&out.stderr));
+        out.stdout.starts_with(b"{\"stage\":\"schedinit\"")
+    };
+    // Go: json true.
+    for a in [
+        &b"-json"[..],
+        b"--json",
+        b"--json=true",
+        b"-json=1",
+        b"-json=T",
+        b"-json=TRUE",
+    ] {
+        assert!(json(&[a]), "{:?} is -json=true", text(a));
+    }
+    assert!(json(&[b"-json", b"-json=t"]));
+    // Go: json false.
+    for a in [
+        &[&b"-json=false"[..]][..],
+        &[b"-json=0"],
+        &[b"--json=F"],
+        &[b"--"],
+        &[],
+    ] {
+        assert!(!json(a), "{} is -json=false", show(a));
+    }
+    assert!(json(&[b"-json", b"--"]), "-- ends the flags");
+    // Go: -h, -help, --help, -help=1, -h=x: the usage, exit status 0.
+    for a in [&b"-h"[..], b"-help", b"--help", b"-help=1", b"-h=x"] {
+        let out = schedinit_with(&[a]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(a));
+        assert_eq!(text(&out.stderr), GO_USAGE, "{}", text(a));
+        assert!(out.stdout.is_empty());
+    }
+    // Go: a message, the usage, exit status 2.
+    for (a, msg) in [
+        (
+            &b"-json=x"[..],
+            "invalid boolean value \"x\" for -json: parse error",
+        ),
+        (
+            b"-json=",
+            "invalid boolean value \"\" for -json: parse error",
+        ),
+        (
+            b"-json=yes",
+            "invalid boolean value \"yes\" for -json: parse error",
+        ),
+        (
+            b"--json=\xff",
+            "invalid boolean value \"\\xff\" for -json: parse error",
+        ),
+        (b"-jsn", "flag provided but not defined: -jsn"),
+        (b"--jsn", "flag provided but not defined: -jsn"),
+        (b"--jsn=1", "flag provided but not defined: -jsn"),
+        (b"-JSON", "flag provided but not defined: -JSON"),
+        (b"---x", "bad flag syntax: ---x"),
+        (b"-=x", "bad flag syntax: -=x"),
+    ] {
+        let out = schedinit_with(&[a]);
+        dies_with(&out, &format!("{msg}\n{GO_USAGE}"), &text(a));
+        assert_eq!(text(&out.stderr), format!("{msg}\n{GO_USAGE}"));
+    }
+    // Go prints an undefined flag's name as it is (%s), not quoted.
+    let out = schedinit_with(&[b"-\xff"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out
+        .stderr
+        .starts_with(b"flag provided but not defined: -\xff\nUsage of schedinit:"));
+}
+
+/// Go's flag package would leave positional arguments to the program (`flag.Args()`); the
+/// chapter programs take none, so they refuse them, naming the first (quoted as %q), with
+/// the usage and exit status 2. After `--` even `-json` is positional, as in Go.
+#[test]
+fn chapter_programs_refuse_positional_arguments() {
+    for (args, first) in [
+        (&[&b"extra"[..]][..], "\"extra\""),
+        (&[b"-json", b"extra"], "\"extra\""),
+        (&[b"extra", b"-json"], "\"extra\""),
+        (&[b"--", b"-json"], "\"-json\""),
+        (&[b"-"], "\"-\""),
+        (&[b"\xff"], "\"\\xff\""),
+    ] {
+        let out = schedinit_with(args);
+        let want = format!("unexpected argument: {first}\n{GO_USAGE}");
+        dies_with(&out, &want, &show(args));
+        assert_eq!(text(&out.stderr), want);
+    }
+}

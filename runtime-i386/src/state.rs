@@ -112,42 +112,17 @@ pub extern "C" fn runtime_bootstage(s: u32) {
     }
 }
 
-/// The chapter programs' one flag: `--json` (or `-json`, as Go's flag package allows).
-/// Anything else is refused the way Go's flag package does: a message, usage, exit 2.
-fn want_json() -> bool {
-    let (argc, argv) = unsafe { *crate::rt0_go::bootArgs.get() };
-    let argv = argv as *const *const u8;
-    let arg = |i: usize| unsafe { crate::os_linux::cstr(*argv.add(i)) };
-    let mut json = false;
-    for i in 1..argc.max(0) as usize {
-        match arg(i) {
-            b"--json" | b"-json" => json = true,
-            other => {
-                let mut w = FdWriter::<256>::new(2);
-                let name = core::str::from_utf8(arg(0)).unwrap_or("?");
-                let bad = core::str::from_utf8(other).unwrap_or("?");
-                if other.starts_with(b"-") {
-                    let _ = writeln!(w, "flag provided but not defined: {}", bad);
-                } else {
-                    let _ = writeln!(w, "unexpected argument: {:?}", bad);
-                }
-                let _ = writeln!(
-                    w,
-                    "Usage of {}:\n  -json\n    \tprint the runtime's state as one JSON object",
-                    name
-                );
-                drop(w);
-                crate::sys_linux_386::runtime_exit(2);
-            }
-        }
-    }
-    json
-}
+/// The chapter programs' command line: Go's `-json` flag and nothing else (see
+/// [`crate::os_linux::goflags`]).
+pub const CHAPTER_CMDLINE: crate::os_linux::Cmdline = crate::os_linux::Cmdline {
+    json: true,
+    args: &[],
+};
 
 /// Prints the state at stage `s` to standard output, as text or (with `--json` among the
 /// program's arguments) as JSON.
 pub fn dump(s: Stage) {
-    let json_wanted = want_json();
+    let json_wanted = crate::os_linux::goflags(&CHAPTER_CMDLINE).json;
     let mut w = FdWriter::<4096>::new(1);
     let _ = if json_wanted {
         json(&mut w, s)

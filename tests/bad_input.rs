@@ -388,3 +388,147 @@ fn chapter_programs_refuse_positional_arguments() {
         assert_eq!(text(&out.stderr), want);
     }
 }
+
+// ---- 5. The example programs' counts -----------------------------------------------------
+
+/// Runs example `name` (argv[0] = its name) with arguments.
+fn example(name: &str, args: &[&str]) -> Output {
+    use std::os::unix::process::CommandExt;
+    gmp_boot_book::command("debug", name)
+        .arg0(name)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Bad counts are refused before anything runs: the reason, then the usage (whose first
+/// line is `usage`), exit 2. Flags go through the same parser as the chapter programs', so
+/// `-5` is an undefined flag, as Go's flag package says of it; after `--` it is a number
+/// that is too small.
+#[test]
+fn example_programs_refuse_bad_counts() {
+    let cases: &[(&str, &[&str], &str)] = &[
+        ("goroutines", &["-5"], "flag provided but not defined: -5"),
+        (
+            "goroutines",
+            &["abc"],
+            "invalid value \"abc\" for N: parse error",
+        ),
+        (
+            "goroutines",
+            &["0"],
+            "invalid value \"0\" for N: must be at least 1",
+        ),
+        (
+            "goroutines",
+            &["--", "-5"],
+            "invalid value \"-5\" for N: must be at least 1",
+        ),
+        (
+            "goroutines",
+            &["2147483648"],
+            "invalid value \"2147483648\" for N: value out of range",
+        ),
+        ("goroutines", &["10", "20"], "unexpected argument: \"20\""),
+        (
+            "goroutines",
+            &["-json"],
+            "flag provided but not defined: -json",
+        ),
+        (
+            "bench_create",
+            &["x"],
+            "invalid value \"x\" for N: parse error",
+        ),
+        (
+            "bench_create",
+            &["10", "0"],
+            "invalid value \"0\" for ROUNDS: must be at least 1",
+        ),
+        (
+            "bench_create",
+            &["1", "2", "3"],
+            "unexpected argument: \"3\"",
+        ),
+        (
+            "bench_switch",
+            &["0"],
+            "invalid value \"0\" for N: must be at least 1",
+        ),
+        (
+            "bench_switch",
+            &["5", "1.5"],
+            "invalid value \"1.5\" for ROUNDS: parse error",
+        ),
+        ("bench_live", &["-1"], "flag provided but not defined: -1"),
+        (
+            "bench_live",
+            &["0"],
+            "invalid value \"0\" for N: must be at least 1",
+        ),
+        (
+            "bench_live",
+            &["1e4"],
+            "invalid value \"1e4\" for N: parse error",
+        ),
+        (
+            "syscalls",
+            &["0"],
+            "invalid value \"0\" for N: must be at least 1",
+        ),
+        (
+            "syscalls",
+            &["99999999999"],
+            "invalid value \"99999999999\" for N: value out of range",
+        ),
+        (
+            "stackoverflow",
+            &["mian"],
+            "invalid value \"mian\" for WHERE: want \"main\" or nothing",
+        ),
+        (
+            "stackoverflow",
+            &["main", "x"],
+            "unexpected argument: \"x\"",
+        ),
+    ];
+    let usage: &[(&str, &str)] = &[
+        ("goroutines", "usage: goroutines [N]\n"),
+        ("bench_create", "usage: bench_create [N [ROUNDS]]\n"),
+        ("bench_switch", "usage: bench_switch [N [ROUNDS]]\n"),
+        ("bench_live", "usage: bench_live [N]\n"),
+        ("syscalls", "usage: syscalls [N]\n"),
+        ("stackoverflow", "usage: stackoverflow [WHERE]\n"),
+    ];
+    let usage_of = |name: &str| usage.iter().find(|u| u.0 == name).unwrap().1;
+    for &(name, args, msg) in cases {
+        let out = example(name, args);
+        dies_with(
+            &out,
+            &format!("{msg}\n{}", usage_of(name)),
+            &format!("{name} {args:?}"),
+        );
+    }
+    for &(name, first) in usage {
+        let out = example(name, &["-h"]);
+        assert_eq!(out.status.code(), Some(0), "{name} -h");
+        assert!(
+            text(&out.stderr).starts_with(first),
+            "{name} -h: {}",
+            text(&out.stderr)
+        );
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn example_programs_take_good_counts() {
+    let out = example("goroutines", &["--", "+7"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("goroutines: 7 ran, sum 28 (want 28)"));
+    let out = example("syscalls", &["10"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).starts_with("getpid x 10 (best of 5 rounds)\n"));
+    let out = example("bench_live", &["3"]);
+    assert_eq!(text(&out.stdout), "live n=3 started=3 finished=3\n");
+}

@@ -5,13 +5,25 @@
 #![no_std]
 #![no_main]
 
+use runtime_i386::os_linux::{goflags, Arg, ArgKind, Cmdline};
 use runtime_i386::outln;
 use runtime_i386::sys_linux_386::*;
 
+/// The command line, parsed by the runtime's one argv parser (`-h` for the usage).
+const CMD: Cmdline = Cmdline {
+    json: false,
+    args: &[Arg {
+        name: "N",
+        usage: "getpid calls per way and round",
+        kind: ArgKind::Count {
+            min: 1,
+            default: 200_000,
+        },
+    }],
+};
+
 fn main() {
-    let n = runtime_i386::os_linux::goarg_u32(1)
-        .filter(|n| *n > 0)
-        .unwrap_or(200_000);
+    let n = goflags(&CMD).count(&CMD, 0);
     let vdso = unsafe { runtime_vdsoSysinfo };
     if vdso == 0 {
         runtime_i386::print::throw("no AT_SYSINFO: this kernel gave us no __kernel_vsyscall");

@@ -239,16 +239,6 @@ pub unsafe fn cstr(p: *const u8) -> &'static [u8] {
     core::slice::from_raw_parts(p, n)
 }
 
-/// Argument `i` as a non-negative decimal int32 (atoi32 semantics), if it is one: how the
-/// runtime's example programs read their counts.
-pub fn goarg_u32(i: usize) -> Option<u32> {
-    goargs()
-        .nth(i)
-        .and_then(crate::schedinit::atoi32)
-        .filter(|n| *n >= 0)
-        .map(|n| n as u32)
-}
-
 /// The program's arguments (argv[0..argc]).
 pub fn goargs() -> impl Iterator<Item = &'static [u8]> {
     let (argc, argv) = unsafe { (*runtime_argc.get(), *runtime_argv.get() as *const *const u8) };

@@ -532,3 +532,106 @@ fn example_programs_take_good_counts() {
     let out = example("bench_live", &["3"]);
     assert_eq!(text(&out.stdout), "live n=3 started=3 finished=3\n");
 }
+
+// ---- 6. The live-goroutine limit ---------------------------------------------------------
+
+/// The `N` of "runtime: N live goroutines; ..." in a mapping-exhaustion report.
+fn live_goroutines(err: &str) -> u64 {
+    let line = err
+        .lines()
+        .find(|l| l.contains(" live goroutines; "))
+        .unwrap_or_else(|| panic!("no live goroutines line:\n{err}"));
+    line.strip_prefix("runtime: ")
+        .and_then(|l| l.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{line}"))
+}
+
+/// Every goroutine stack is a mapping and a PROT_NONE guard page: two of the kernel's
+/// per-process memory mappings (vm.max_map_count). `goroutines 40000` (main creates them
+/// all before yielding) runs into that limit: the report names the errno, the limit read
+/// from /proc/sys/vm/max_map_count, the live goroutines, then Go's fatal error shape, exit
+/// 2; what main printed first is not lost. The number of live goroutines that fit is
+/// measured exactly (printed with `-- --nocapture`): `goroutines L-1` (L gs with main's)
+/// runs, `goroutines L` does not.
+#[test]
+fn live_goroutine_limit_is_reported_with_its_cause() {
+    let max: u64 = std::fs::read_to_string("/proc/sys/vm/max_map_count")
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    if max > 200_000 {
+        println!("vm.max_map_count = {max}: too many mappings to reach here; not tested");
+        return;
+    }
+    let mut live = 0;
+    for profile in ["debug", "release"] {
+        let out = run_profile(profile, "goroutines", &["40000"], Env::Unset, &[]);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{profile}: {err}");
+        assert_eq!(
+            text(&out.stdout),
+            "goroutines: starting 40000\n",
+            "{profile}"
+        );
+        let mut lines = err.lines();
+        assert_eq!(
+            lines.next(),
+            Some("runtime: stackalloc: mprotect of the guard page failed: errno 12 (ENOMEM)"),
+            "{profile}: {err}"
+        );
+        let limit = lines.next().unwrap();
+        let maps: u64 = limit
+            .strip_prefix("runtime: the per-process limit on memory mappings is reached: ")
+            .and_then(|l| {
+                l.strip_suffix(&format!(
+                    " mappings, vm.max_map_count = {max} (/proc/sys/vm/max_map_count)"
+                ))
+            })
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{profile}: {limit}"));
+        assert!(maps + 1 >= max && maps <= max + 1, "{profile}: {limit}");
+        live = live_goroutines(&err);
+        assert!(
+            lines.next().unwrap().ends_with(
+                " live goroutines; each goroutine stack takes 2 mappings (the stack and its guard page)"
+            ),
+            "{err}"
+        );
+        assert_eq!(
+            lines.next(),
+            Some("fatal error: mapping exhaustion"),
+            "{err}"
+        );
+        assert_eq!(lines.next(), Some(""), "{err}");
+        assert_eq!(lines.next(), Some("goroutine 1 [running]:"), "{err}");
+        // Every live goroutine has its two mappings; the rest are the program's own.
+        assert!(
+            2 * live < maps && maps < 2 * live + 64,
+            "{profile}: {live} {maps}"
+        );
+        println!(
+            "{profile}: {live} live goroutines fit (main and {} more), vm.max_map_count = {max}",
+            live - 1
+        );
+    }
+    // Exactly: with main's, `live` goroutines fit and one more does not (release build).
+    let fits = run_profile(
+        "release",
+        "goroutines",
+        &[&(live - 1).to_string()],
+        Env::Unset,
+        &[],
+    );
+    assert!(fits.status.success(), "{}", text(&fits.stderr));
+    let over = run_profile(
+        "release",
+        "goroutines",
+        &[&live.to_string()],
+        Env::Unset,
+        &[],
+    );
+    assert_eq!(over.status.code(), Some(2));
+    assert_eq!(live_goroutines(&text(&over.stderr)), live);
+}

@@ -1,6 +1,8 @@
 //! main starts N goroutines (default 10,000; `-- N` to change), each adds its number to a
 //! counter and returns; main yields (Gosched) until all have run, checks the sum, and prints
-//! what the scheduler did. Goroutines that return are recycled (gfput/gfget).
+//! what the scheduler did. Goroutines that return are recycled (gfput/gfget). All N exist
+//! at once (main creates them all before it yields), so N is bounded by the number of live
+//! goroutines the kernel's mapping limit allows (about 32,760: see README.md).
 #![no_std]
 #![no_main]
 
@@ -26,6 +28,7 @@ static SUM: Global<u64> = Global::new(0);
 
 fn main() {
     let n = goflags(&CMD).count(&CMD, 0);
+    outln!("goroutines: starting {}", n);
     for i in 1..=n {
         go(move || unsafe {
             *SUM.get() += i as u64;

@@ -635,3 +635,81 @@ fn live_goroutine_limit_is_reported_with_its_cause() {
     assert_eq!(over.status.code(), Some(2));
     assert_eq!(live_goroutines(&text(&over.stderr)), live);
 }
+
+// ---- 7. A SIGSEGV sent with kill(2) is not a fault ---------------------------------------
+
+/// A SIGSEGV from `kill -SEGV` carries si_code SI_USER (0) and the sender's pid where a
+/// fault's address would be. Go 1.22 (sighandler, signal_unix.go:676-738: sigFromUser,
+/// os_linux.go:890-893) does not take it for a fault: fatalsignal prints the signal, PC, m,
+/// sigcode and "addr" (the union's first word, the sender's pid), the goroutine header and
+/// the registers (signal_386.go:15-29), and exits 2. Measured with a go1.22.12 386 program
+/// in time.Sleep:
+///
+/// ```text
+/// SIGSEGV: segmentation violation
+/// PC=0x804a97e m=0 sigcode=0 addr=0x6bed
+///
+/// goroutine 0 gp=0x811fea0 m=0 mp=0x81202c0 [idle]:
+/// runtime/internal/syscall.Syscall6(...)   (traceback; ours has none)
+/// ...
+/// eax    0xfffffffc
+/// ... (ebx ecx edx edi esi ebp esp eip eflags cs fs)
+/// gs     0x63
+/// ```
+#[test]
+fn kill_segv_is_a_signal_from_a_user_not_a_fault() {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    let mut child = gmp_boot_book::command("debug", "sleeper")
+        .arg("20")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(line, "sleeper: waiting 20 s for a signal\n");
+    let mut kill = Command::new("kill")
+        .args(["-SEGV", &child.id().to_string()])
+        .spawn()
+        .expect("run kill(1)");
+    let sender = kill.id();
+    assert!(kill.wait().unwrap().success());
+    let out = child.wait_with_output().unwrap();
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        !err.contains("fault"),
+        "a signal from kill is not a fault:\n{err}"
+    );
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines[0], "SIGSEGV: segmentation violation", "{err}");
+    let pc = lines[1]
+        .strip_prefix("PC=0x")
+        .and_then(|l| l.strip_suffix(&format!(" m=0 sigcode=0 addr={sender:#x}")))
+        .unwrap_or_else(|| panic!("PC line: {err}"));
+    u32::from_str_radix(pc, 16).unwrap();
+    assert_eq!(lines[2], "", "{err}");
+    // The goroutine that was running: g1 (main, between sleeps) or g0 (in the scheduler).
+    let header = lines[3];
+    let ok = ["goroutine 1 gp=0x", "goroutine 0 gp=0x"]
+        .iter()
+        .any(|p| header.starts_with(p))
+        && header.contains(" m=0 mp=0x")
+        && (header.ends_with(" [running]:") || header.ends_with(" [idle]:"));
+    assert!(ok, "goroutine header: {err}");
+    assert_eq!(lines[4], "", "{err}");
+    let regs = [
+        "eax", "ebx", "ecx", "edx", "edi", "esi", "ebp", "esp", "eip", "eflags", "cs", "fs", "gs",
+    ];
+    assert_eq!(lines.len(), 5 + regs.len(), "{err}");
+    for (line, reg) in lines[5..].iter().zip(regs) {
+        let v = line
+            .strip_prefix(&format!("{reg:<7}0x"))
+            .unwrap_or_else(|| panic!("register {reg}: {line:?}\n{err}"));
+        u32::from_str_radix(v, 16).unwrap();
+    }
+    assert_eq!(lines[5 + 8], format!("eip    0x{pc}"), "eip is the PC");
+}

@@ -179,6 +179,12 @@ pub fn sched_getaffinity(pid: usize, buf: &mut [u8]) -> isize {
     )
 }
 
+/// `usleep(usec)` (sys_linux_386.s:136-151): nanosleep for `usec` microseconds.
+pub fn usleep(usec: u32) {
+    let ts = [usec / 1_000_000, (usec % 1_000_000) * 1000];
+    syscall(SYS_nanosleep, [ts.as_ptr() as usize, 0, 0, 0, 0, 0]);
+}
+
 pub fn gettid() -> usize {
     syscall(SYS_gettid, [0; 6]) as usize
 }

@@ -713,3 +713,49 @@ fn kill_segv_is_a_signal_from_a_user_not_a_fault() {
     }
     assert_eq!(lines[5 + 8], format!("eip    0x{pc}"), "eip is the PC");
 }
+
+// ---- 9. The boot trace says how system calls are made, with or without a vDSO ----------
+
+/// The boot trace's `args: auxv:` line.
+fn auxv_trace_line(err: &str) -> &str {
+    err.lines()
+        .find(|l| l.starts_with("boot: args: auxv: "))
+        .unwrap_or_else(|| panic!("no 'boot: args: auxv:' line:\n{err}"))
+}
+
+/// Natively the kernel gives AT_SYSINFO (`__kernel_vsyscall`) and the trace says system
+/// calls use it. Under qemu-user (Debian's qemu-i386) there is no vDSO: AT_SYSINFO is
+/// absent, the runtime keeps using `int $0x80`, and the trace must say so (it claimed
+/// "AT_SYSINFO=0x0 (system calls now use it)").
+#[test]
+fn boot_trace_says_which_way_system_calls_go() {
+    let out = run_profile("debug", "schedinit", &[], Env::Unset, &[("BOOTTRACE", "1")]);
+    assert!(out.status.success());
+    let err = text(&out.stderr);
+    let line = auxv_trace_line(&err);
+    let sysinfo = line
+        .split(" AT_SYSINFO=0x")
+        .nth(1)
+        .and_then(|l| l.strip_suffix(" (system calls now use __kernel_vsyscall)"))
+        .unwrap_or_else(|| panic!("{line}"));
+    assert_ne!(u32::from_str_radix(sysinfo, 16).unwrap(), 0, "{line}");
+
+    let exe = gmp_boot_book::examples_dir("debug").join("schedinit");
+    let qemu = std::process::Command::new("qemu-i386")
+        .arg(&exe)
+        .env_clear()
+        .env("BOOTTRACE", "1")
+        .output();
+    let Ok(out) = qemu else {
+        println!("qemu-i386 is not installed (apt-get install qemu-user): not tested under it");
+        return;
+    };
+    let err = text(&out.stderr);
+    assert!(out.status.success(), "under qemu-i386: {err}");
+    let line = auxv_trace_line(&err);
+    assert!(
+        line.ends_with("; no AT_SYSINFO: system calls keep using int $0x80"),
+        "under qemu-i386: {line}"
+    );
+    assert!(!line.contains("AT_SYSINFO=0x"), "{line}");
+}

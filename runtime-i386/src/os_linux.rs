@@ -106,16 +106,32 @@ pub fn sysauxv(auxv: &[usize]) -> usize {
     unsafe { *auxvPairs.get() = i / 2 };
     boottrace!(
         "args",
-        "auxv: {} pairs; AT_PAGESZ={} AT_SECURE={} AT_RANDOM={:#x} AT_SYSINFO={:#x} (system calls now use it)",
+        "auxv: {} pairs; AT_PAGESZ={} AT_SECURE={} AT_RANDOM={:#x}{}",
         i / 2,
         unsafe { *runtime_physPageSize.get() },
         unsafe { *secureMode.get() },
         unsafe { *startupRand.get() },
-        unsafe { runtime_vdsoSysinfo }
+        SysinfoTrace(unsafe { runtime_vdsoSysinfo })
     );
     i / 2
 }
 // ANCHOR_END: sysauxv
+
+/// What the trace says of AT_SYSINFO: where it is and that system calls now go through it,
+/// or, when the kernel gave none (qemu-user has no vDSO), that they stay on `int $0x80`.
+struct SysinfoTrace(usize);
+impl core::fmt::Display for SysinfoTrace {
+    fn fmt(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+        match self.0 {
+            0 => f.write_str("; no AT_SYSINFO: system calls keep using int $0x80"),
+            a => write!(
+                f,
+                " AT_SYSINFO={:#x} (system calls now use __kernel_vsyscall)",
+                a
+            ),
+        }
+    }
+}
 
 // ANCHOR: osinit
 /// `osinit()` (os_linux.go:343-347).

@@ -26,6 +26,9 @@ static PERSISTENT: Global<Persistent> = Global::new(Persistent {
 
 /// Bytes the runtime holds from the OS: the "in use" of the out-of-memory message.
 static MAPPED: Global<usize> = Global::new(0);
+/// The memory mappings the runtime made (each mmap2 one, each guard page one more), for
+/// when /proc/self/maps cannot be read.
+static MAPPINGS: Global<usize> = Global::new(0);
 
 /// The out-of-memory death of mheap.grow (mheap.go:1486-1487), then mcache.allocLarge's
 /// throw (mcache.go:235-236).
@@ -52,7 +55,10 @@ fn sysAllocOS(n: usize) -> Result<usize, isize> {
     if is_err(r) {
         return Err(-r);
     }
-    unsafe { *MAPPED.get() += n };
+    unsafe {
+        *MAPPED.get() += n;
+        *MAPPINGS.get() += 1;
+    }
     Ok(r as usize)
 }
 
@@ -88,20 +94,26 @@ fn sysAllocFailed(what: &str, n: usize, errno: isize) -> ! {
 /// Not in Go (its stacks live in the heap, no guard pages): every goroutine stack here is a
 /// mapping plus a PROT_NONE guard page, two of the kernel's per-process memory mappings, of
 /// which `vm.max_map_count` allow 65530 by default. When mmap2 or mprotect fails with
-/// ENOMEM, count our mappings (/proc/self/maps) and, if that is the limit, say so and die
-/// as Go dies of too many threads (proc.go:863-873 checkmcount). Returns if it is not.
+/// ENOMEM, count our mappings (/proc/self/maps) and, if that is (within 1/64 of) the limit,
+/// say so and die as Go dies of too many threads (proc.go:863-873 checkmcount). Returns if
+/// it is not.
 pub fn mapLimitDie(what: &str, errno: isize) {
-    let max = read_number(b"/proc/sys/vm/max_map_count\0");
-    let maps = count_lines(b"/proc/self/maps\0");
-    let (Some(max), Some(maps)) = (max, maps) else {
+    let Some(max) = read_number(b"/proc/sys/vm/max_map_count\0") else {
         return;
     };
-    if maps + 1 < max {
+    // Natively /proc/self/maps has the limit's count, give or take one. qemu-user lists
+    // only the guest's mappings (its own, about a hundred, count too) and at the limit
+    // fails to build the list at all: then count ours.
+    let (maps, whose) = match count_lines(b"/proc/self/maps\0") {
+        Some(n) if n > 0 => (n, ""),
+        _ => (unsafe { *MAPPINGS.get() }, " by the runtime's own count"),
+    };
+    if maps + max / 64 < max {
         return;
     }
     crate::println!(
         "runtime: {} failed: errno {} ({})\n\
-         runtime: the per-process limit on memory mappings is reached: {} mappings, \
+         runtime: the per-process limit on memory mappings is reached: {} mappings{}, \
          vm.max_map_count = {} (/proc/sys/vm/max_map_count)\n\
          runtime: {} live goroutines; each goroutine stack takes 2 mappings (the stack and \
          its guard page)",
@@ -109,6 +121,7 @@ pub fn mapLimitDie(what: &str, errno: isize) {
         errno,
         errno_name(errno),
         maps,
+        whose,
         max,
         crate::newproc::gcount()
     );
@@ -298,6 +311,7 @@ pub fn stackalloc(n: u32) -> crate::globals::stack {
             errno_name(-r)
         ));
     }
+    unsafe { *MAPPINGS.get() += 1 }; // the guard page split off the mapping
     crate::globals::stack {
         lo: base + stackGuardPage,
         hi: base + stackGuardPage + size,
@@ -312,5 +326,8 @@ pub fn stackfree(stk: crate::globals::stack) {
     )) {
         throw("stackfree: munmap failed");
     }
-    unsafe { *MAPPED.get() -= stk.hi - stk.lo + stackGuardPage };
+    unsafe {
+        *MAPPED.get() -= stk.hi - stk.lo + stackGuardPage;
+        *MAPPINGS.get() -= 2;
+    }
 }

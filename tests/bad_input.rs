@@ -177,7 +177,7 @@ const NASTY_Q: &str = "\"\\t\\n\\x01\\\"\\\\<>&\\u2028\\x7f\\u00a0\u{301}e😀\\
 
 /// The JSON report is UTF-8 written as given, never byte by byte; control characters are
 /// escaped and bytes that are not UTF-8 become U+FFFD, as Go's encoding/json
-/// (encode.go:956-1030) writes strings: `json.Marshal` output taken from go1.22.12.
+/// (encode.go:956-1026) writes strings: `json.Marshal` output taken from go1.22.12.
 #[test]
 fn json_report_is_valid_utf8_as_go_encoding_json() {
     for (argv0, want_raw, want) in [
@@ -639,7 +639,7 @@ fn live_goroutine_limit_is_reported_with_its_cause() {
 // ---- 7. A SIGSEGV sent with kill(2) is not a fault ---------------------------------------
 
 /// A SIGSEGV from `kill -SEGV` carries si_code SI_USER (0) and the sender's pid where a
-/// fault's address would be. Go 1.22 (sighandler, signal_unix.go:676-738: sigFromUser,
+/// fault's address would be. Go 1.22 (sighandler, signal_unix.go:676-737: sigFromUser,
 /// os_linux.go:890-893) does not take it for a fault: fatalsignal prints the signal, PC, m,
 /// sigcode and "addr" (the union's first word, the sender's pid), the goroutine header and
 /// the registers (signal_386.go:15-29), and exits 2. Measured with a go1.22.12 386 program

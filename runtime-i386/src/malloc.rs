@@ -95,7 +95,7 @@ fn sysAllocFailed(what: &str, n: usize, errno: isize) -> ! {
 /// mapping plus a PROT_NONE guard page, two of the kernel's per-process memory mappings, of
 /// which `vm.max_map_count` allow 65530 by default. When mmap2 or mprotect fails with
 /// ENOMEM, count our mappings (/proc/self/maps) and, if that is (within 1/64 of) the limit,
-/// say so and die as Go dies of too many threads (proc.go:863-873 checkmcount). Returns if
+/// say so and die as Go dies of too many threads (proc.go:854-870 checkmcount). Returns if
 /// it is not.
 pub fn mapLimitDie(what: &str, errno: isize) {
     let Some(max) = read_number(b"/proc/sys/vm/max_map_count\0") else {
@@ -168,7 +168,7 @@ fn count_lines(path: &[u8]) -> Option<usize> {
     Some(lines)
 }
 
-/// `persistentalloc(size, align)` (malloc.go:1526-1590): zeroed memory that is never freed.
+/// `persistentalloc(size, align)` (malloc.go:1526-1601): zeroed memory that is never freed.
 pub fn persistentalloc(size: usize, align: usize) -> *mut u8 {
     if size == 0 {
         throw("persistentalloc: size == 0");

@@ -376,9 +376,9 @@ fn parse_count(s: &[u8], min: u32) -> Result<u32, Why> {
     Ok(v as u32)
 }
 
-/// Parses `args` (argv without argv[0]) as Go's flag.Parse does (flag.go parseOne): flags
-/// until the first non-flag or `--`; `-name`, `--name`, `-name=value`; "-" alone is not a
-/// flag. Then the positional arguments.
+/// Parses `args` (argv without argv[0]) as Go's flag.Parse does (flag.go:1075-1147
+/// parseOne): flags until the first non-flag or `--`; `-name`, `--name`, `-name=value`;
+/// "-" alone is not a flag. Then the positional arguments.
 pub fn parse_args<'a>(
     cmd: &Cmdline,
     mut args: impl Iterator<Item = &'a [u8]>,
@@ -435,8 +435,8 @@ pub fn parse_args<'a>(
 }
 
 /// The program's command line, parsed by [`parse_args`]. On an error it prints the message
-/// and the usage to stderr and exits 2; for `-h`/`-help` the usage and exits 0 (flag.go
-/// FlagSet.Parse with ExitOnError).
+/// and the usage to stderr and exits 2; for `-h`/`-help` the usage and exits 0 (flag.go:
+/// failf 1058-1062, Parse with ExitOnError 1153-1176).
 pub fn goflags(cmd: &Cmdline) -> Args {
     let (argc, argv) = unsafe { *crate::rt0_go::bootArgs.get() };
     let argv = argv as *const *const u8;
@@ -487,9 +487,9 @@ pub fn goflags(cmd: &Cmdline) -> Args {
     crate::sys_linux_386::runtime_exit(status)
 }
 
-/// Go's default usage, "Usage of argv[0]:" and PrintDefaults (flag.go:574-648), for a
-/// program with flags only; with positional arguments "usage: argv[0] [N [ROUNDS]]", then
-/// one entry per argument in PrintDefaults' layout.
+/// Go's default usage, "Usage of argv[0]:" and PrintDefaults (flag.go:684-691, 607-651),
+/// for a program with flags only; with positional arguments "usage: argv[0] [N [ROUNDS]]",
+/// then one entry per argument in PrintDefaults' layout.
 fn usage<const N: usize>(w: &mut crate::print::FdWriter<N>, cmd: &Cmdline, argv0: &[u8]) {
     use core::fmt::Write;
     if cmd.args.is_empty() {

@@ -210,7 +210,7 @@ fn is_print(c: char) -> bool {
     }
 }
 
-/// Bytes as a JSON string the way Go's encoding/json writes one (encode.go:956-1030 with
+/// Bytes as a JSON string the way Go's encoding/json writes one (encode.go:956-1026 with
 /// Marshal's HTML escaping): UTF-8 as it is; `\"`, `\\`, `\b \f \n \r \t`, other control
 /// characters and `< > &` as `\u00XX`; U+2028 and U+2029 escaped; every byte that is not
 /// part of valid UTF-8 becomes `\ufffd`, so the output is always valid UTF-8.

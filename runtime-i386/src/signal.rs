@@ -112,7 +112,7 @@ extern "C" fn sighandler(sig: usize, info: *const usize, ctx: *const u8) {
         };
         if sigFromUser(code) {
             // Someone ran kill -SEGV on us: not a fault, so no panic, no stack overflow.
-            // Go throws (sighandler, signal_unix.go:676-738) and prints what fatalsignal
+            // Go throws (sighandler, signal_unix.go:676-737) and prints what fatalsignal
             // (signal_unix.go:795-810), goroutineheader (traceback.go:1179-1224) and
             // dumpregs (signal_386.go:15-29) print; "addr" is the union's first word, here
             // the sender's pid, as in Go. We have no traceback to print between them.

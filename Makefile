@@ -57,8 +57,8 @@ test:
 	$(CARGO) build --workspace --examples
 	$(CARGO) test --workspace --lib --tests
 ifneq ($(RUNNER),qemu)
-	@echo "== the chapter-program tests again, under qemu-i386 (what RUNNER=qemu does everywhere)"
-	RUNTIME_I386_RUNNER=qemu-i386 $(CARGO) test --test chapters
+	@echo "== the chapter programs' tests again, under qemu-i386 (what RUNNER=qemu does everywhere)"
+	RUNTIME_I386_RUNNER=qemu-i386 $(CARGO) test --test chapters --test bad_input
 endif
 	$(MAKE) labs-check
 	$(MAKE) mdbook-test

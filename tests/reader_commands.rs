@@ -228,6 +228,7 @@ fn reader_env(cmd: &mut Command) {
             "BOOTTRACE",
             "READER_COMMANDS",
             "RUNTIME_I386_RUNNER",
+            "RUNNER",
             "OUT_DIR",
         ]
         .contains(&k.as_str());

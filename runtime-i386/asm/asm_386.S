@@ -273,7 +273,8 @@ TEXT(runtime_mcall)
 	call	runtime_badmcall
 1:	movl	%esi, g(%edx)		// g = m->g0
 	movl	g_sched_sp(%esi), %esp	// sp = m->g0->sched.sp
-	subl	$12, %esp		// keep the 16-byte alignment for Rust
+	andl	$~15, %esp		// Rust needs the i386 ABI's 16-byte alignment at the
+	subl	$12, %esp		// call (g0.sched.sp, saved by mstart1, is not aligned)
 	pushl	%eax			// fn(g)
 	call	*%edi
 	call	runtime_badmcall2	// fn returned
@@ -321,7 +322,8 @@ TEXT(runtime_systemstack)
 	// switch to g0
 	movl	%edx, g(%ecx)
 	movl	g_sched_sp(%edx), %esp
-	subl	$12, %esp
+	andl	$~15, %esp		// 16-byte aligned at the call, as the i386 ABI (and
+	subl	$12, %esp		// Rust's SSE spills) require
 	pushl	%esi
 	call	*%edi			// call target function
 

@@ -12,7 +12,21 @@
 
 use core::ptr::{read_volatile, write_volatile};
 use runtime_i386::globals::Global;
+use runtime_i386::os_linux::{goflags, Arg, ArgKind, Cmdline};
 use runtime_i386::{go, outln, Gosched};
+
+/// The command line, parsed by the runtime's one argv parser (`-h` for the usage).
+const CMD: Cmdline = Cmdline {
+    json: false,
+    args: &[Arg {
+        name: "N",
+        usage: "live goroutines",
+        kind: ArgKind::Count {
+            min: 1,
+            default: 10_000,
+        },
+    }],
+};
 
 static STARTED: Global<u32> = Global::new(0);
 static FINISHED: Global<u32> = Global::new(0);
@@ -27,7 +41,7 @@ fn add1(v: &Global<u32>) {
 }
 
 fn main() {
-    let n = runtime_i386::os_linux::goarg_u32(1).unwrap_or(10_000);
+    let n = goflags(&CMD).count(&CMD, 0);
     for _ in 0..n {
         go(|| {
             add1(&STARTED);

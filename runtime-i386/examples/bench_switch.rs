@@ -11,9 +11,29 @@
 
 use core::ptr::{read_volatile, write_volatile};
 use runtime_i386::globals::Global;
-use runtime_i386::os_linux::goarg_u32;
+use runtime_i386::os_linux::{goflags, Arg, ArgKind, Cmdline};
 use runtime_i386::sys_linux_386::nanotime;
 use runtime_i386::{go, outln, Gosched};
+
+/// The command line, parsed by the runtime's one argv parser (`-h` for the usage).
+const CMD: Cmdline = Cmdline {
+    json: false,
+    args: &[
+        Arg {
+            name: "N",
+            usage: "Gosched calls per goroutine and round",
+            kind: ArgKind::Count {
+                min: 1,
+                default: 1_000_000,
+            },
+        },
+        Arg {
+            name: "ROUNDS",
+            usage: "timed rounds",
+            kind: ArgKind::Count { min: 1, default: 5 },
+        },
+    ],
+};
 
 static DONE: Global<bool> = Global::new(false);
 
@@ -36,8 +56,8 @@ fn round(n: u32) -> i64 {
 }
 
 fn main() {
-    let n = goarg_u32(1).unwrap_or(1_000_000);
-    let rounds = goarg_u32(2).unwrap_or(5);
+    let args = goflags(&CMD);
+    let (n, rounds) = (args.count(&CMD, 0), args.count(&CMD, 1));
     round(n / 10 + 1);
     for _ in 0..rounds {
         outln!("switch n={} ns={}", n, round(n));

@@ -1,17 +1,34 @@
 //! main starts N goroutines (default 10,000; `-- N` to change), each adds its number to a
 //! counter and returns; main yields (Gosched) until all have run, checks the sum, and prints
-//! what the scheduler did. Goroutines that return are recycled (gfput/gfget).
+//! what the scheduler did. Goroutines that return are recycled (gfput/gfget). All N exist
+//! at once (main creates them all before it yields), so N is bounded by the number of live
+//! goroutines the kernel's mapping limit allows (about 32,760: see README.md).
 #![no_std]
 #![no_main]
 
 use runtime_i386::globals::Global;
+use runtime_i386::os_linux::{goflags, Arg, ArgKind, Cmdline};
 use runtime_i386::{go, outln, Gosched};
+
+/// The command line, parsed by the runtime's one argv parser (`-h` for the usage).
+const CMD: Cmdline = Cmdline {
+    json: false,
+    args: &[Arg {
+        name: "N",
+        usage: "goroutines to start",
+        kind: ArgKind::Count {
+            min: 1,
+            default: 10_000,
+        },
+    }],
+};
 
 static DONE: Global<u32> = Global::new(0);
 static SUM: Global<u64> = Global::new(0);
 
 fn main() {
-    let n = runtime_i386::os_linux::goarg_u32(1).unwrap_or(10_000);
+    let n = goflags(&CMD).count(&CMD, 0);
+    outln!("goroutines: starting {}", n);
     for i in 1..=n {
         go(move || unsafe {
             *SUM.get() += i as u64;

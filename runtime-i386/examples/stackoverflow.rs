@@ -4,7 +4,18 @@
 #![no_std]
 #![no_main]
 
+use runtime_i386::os_linux::{goflags, Arg, ArgKind, Cmdline};
 use runtime_i386::{go, Gosched};
+
+/// The command line, parsed by the runtime's one argv parser (`-h` for the usage).
+const CMD: Cmdline = Cmdline {
+    json: false,
+    args: &[Arg {
+        name: "WHERE",
+        usage: "main: overflow main's goroutine instead of a new one",
+        kind: ArgKind::Word("main"),
+    }],
+};
 
 #[inline(never)]
 #[allow(unconditional_recursion)]
@@ -15,7 +26,7 @@ fn deep(n: u32) -> u32 {
 }
 
 fn main() {
-    if runtime_i386::os_linux::goargs().nth(1) == Some(b"main") {
+    if goflags(&CMD).given(0) {
         deep(0);
     }
     go(|| {

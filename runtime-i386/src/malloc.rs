@@ -12,6 +12,9 @@ use crate::sys_linux_386::*;
 const PAGE: usize = 4096;
 const CHUNK: usize = 256 << 10;
 
+/// Go's heap page size (malloc.go `_PageSize`), for mallocgc's overflow check.
+const _PageSize: usize = 8 << 10;
+
 struct Persistent {
     base: usize,
     off: usize,
@@ -21,8 +24,26 @@ static PERSISTENT: Global<Persistent> = Global::new(Persistent {
     off: CHUNK,
 });
 
-/// `sysAlloc(n)`: fresh zeroed memory from the OS, or a fatal error.
-pub fn sysAlloc(n: usize) -> *mut u8 {
+/// Bytes the runtime holds from the OS: the "in use" of the out-of-memory message.
+static MAPPED: Global<usize> = Global::new(0);
+/// The memory mappings the runtime made (each mmap2 one, each guard page one more), for
+/// when /proc/self/maps cannot be read.
+static MAPPINGS: Global<usize> = Global::new(0);
+
+/// The out-of-memory death of mheap.grow (mheap.go:1486-1487), then mcache.allocLarge's
+/// throw (mcache.go:235-236).
+#[cold]
+pub fn outOfMemory(n: usize) -> ! {
+    crate::println!(
+        "runtime: out of memory: cannot allocate {}-byte block ({} in use)",
+        n,
+        unsafe { *MAPPED.get() }
+    );
+    throw("out of memory")
+}
+
+/// mmap2 of `n` bytes (a multiple of the page size): the address or the errno.
+fn sysAllocOS(n: usize) -> Result<usize, isize> {
     let r = mmap(
         0,
         n,
@@ -32,21 +53,138 @@ pub fn sysAlloc(n: usize) -> *mut u8 {
         0,
     );
     if is_err(r) {
-        crate::print::fatal_with(format_args!(
-            "runtime: out of memory: cannot allocate {}-byte block (mmap2 errno {})",
-            n, -r
-        ));
+        return Err(-r);
     }
-    r as *mut u8
+    unsafe {
+        *MAPPED.get() += n;
+        *MAPPINGS.get() += 1;
+    }
+    Ok(r as usize)
 }
 
-/// `persistentalloc(size, align)`: zeroed memory that is never freed.
+/// `sysAlloc(n)`: fresh zeroed memory from the OS (n rounded up to pages), or a fatal
+/// error: Go's out-of-memory message, or why the kernel said no if it was not memory.
+pub fn sysAlloc(n: usize) -> *mut u8 {
+    let Some(size) = n.checked_next_multiple_of(PAGE) else {
+        outOfMemory(n)
+    };
+    match sysAllocOS(size) {
+        Ok(p) => p as *mut u8,
+        Err(errno) => sysAllocFailed("sysAlloc: mmap2", size, errno),
+    }
+}
+
+/// A failed mmap2 of `n` bytes: ENOMEM is the per-process mapping limit (see
+/// [`mapLimitDie`]) or else Go's out of memory; any other errno is a bug, named as such.
+#[cold]
+fn sysAllocFailed(what: &str, n: usize, errno: isize) -> ! {
+    if errno == ENOMEM {
+        mapLimitDie(what, errno);
+        outOfMemory(n)
+    }
+    crate::print::fatal_with(format_args!(
+        "runtime: {} of {} bytes failed: errno {} ({})",
+        what,
+        n,
+        errno,
+        errno_name(errno)
+    ))
+}
+
+/// Not in Go (its stacks live in the heap, no guard pages): every goroutine stack here is a
+/// mapping plus a PROT_NONE guard page, two of the kernel's per-process memory mappings, of
+/// which `vm.max_map_count` allow 65530 by default. When mmap2 or mprotect fails with
+/// ENOMEM, count our mappings (/proc/self/maps) and, if that is (within 1/64 of) the limit,
+/// say so and die as Go dies of too many threads (proc.go:854-870 checkmcount). Returns if
+/// it is not.
+pub fn mapLimitDie(what: &str, errno: isize) {
+    let Some(max) = read_number(b"/proc/sys/vm/max_map_count\0") else {
+        return;
+    };
+    // Natively /proc/self/maps has the limit's count, give or take one. qemu-user lists
+    // only the guest's mappings (its own, about a hundred, count too) and at the limit
+    // fails to build the list at all: then count ours.
+    let (maps, whose) = match count_lines(b"/proc/self/maps\0") {
+        Some(n) if n > 0 => (n, ""),
+        _ => (unsafe { *MAPPINGS.get() }, " by the runtime's own count"),
+    };
+    if maps + max / 64 < max {
+        return;
+    }
+    crate::println!(
+        "runtime: {} failed: errno {} ({})\n\
+         runtime: the per-process limit on memory mappings is reached: {} mappings{}, \
+         vm.max_map_count = {} (/proc/sys/vm/max_map_count)\n\
+         runtime: {} live goroutines; each goroutine stack takes 2 mappings (the stack and \
+         its guard page)",
+        what,
+        errno,
+        errno_name(errno),
+        maps,
+        whose,
+        max,
+        crate::newproc::gcount()
+    );
+    throw("mapping exhaustion")
+}
+
+/// The decimal number at the start of a small file, if it can be read.
+fn read_number(path: &[u8]) -> Option<usize> {
+    let fd = open(path, 0);
+    if fd < 0 {
+        return None;
+    }
+    let mut buf = [0u8; 24];
+    let n = read(fd, &mut buf);
+    closefd(fd);
+    let digits = &buf[..n.max(0) as usize];
+    let end = digits.iter().position(|c| !c.is_ascii_digit())?;
+    crate::schedinit::atoi32(&digits[..end]).map(|v| v as usize)
+}
+
+/// The number of lines of a file, read in pieces, if it can be read.
+fn count_lines(path: &[u8]) -> Option<usize> {
+    let fd = open(path, 0);
+    if fd < 0 {
+        return None;
+    }
+    let mut buf = [0u8; 4096];
+    let mut lines = 0;
+    loop {
+        let n = read(fd, &mut buf);
+        if n < 0 && n != -EINTR {
+            closefd(fd);
+            return None;
+        }
+        if n == 0 {
+            break;
+        }
+        lines += buf[..n.max(0) as usize]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+    }
+    closefd(fd);
+    Some(lines)
+}
+
+/// `persistentalloc(size, align)` (malloc.go:1526-1601): zeroed memory that is never freed.
 pub fn persistentalloc(size: usize, align: usize) -> *mut u8 {
+    if size == 0 {
+        throw("persistentalloc: size == 0");
+    }
+    if !align.is_power_of_two() {
+        throw("persistentalloc: align is not a power of 2");
+    }
+    if align > PAGE {
+        throw("persistentalloc: align is too large");
+    }
     if size >= CHUNK / 4 {
-        return sysAlloc(size.next_multiple_of(PAGE));
+        return sysAlloc(size);
     }
     unsafe {
         let st = &mut *PERSISTENT.get();
+        // off <= CHUNK and size < CHUNK / 4: no overflow here.
         let mut off = st.off.next_multiple_of(align);
         if off + size > CHUNK {
             st.base = sysAlloc(CHUNK) as usize;
@@ -62,18 +200,53 @@ pub fn new<T>() -> *mut T {
     persistentalloc(core::mem::size_of::<T>(), core::mem::align_of::<T>()) as *mut T
 }
 
+/// `make([]T, n)` for the runtime's own arrays (allp, the P masks): zeroed, never freed.
+/// As makeslice (slice.go:92-108): a size that overflows or exceeds maxAlloc panics with
+/// "makeslice: len out of range"; then mallocgc's large-object path dies of out of memory
+/// if size + _PageSize overflows (mcache.go:219-221).
+pub fn makeslice<T>(len: usize) -> *mut T {
+    match sliceBytes::<T>(len) {
+        Some(mem) => mallocLarge::<T>(mem),
+        None => crate::print::panicErrorString("makeslice: len out of range"),
+    }
+}
+
+/// The new backing array of an `append` that grows a runtime slice to `newcap` elements:
+/// as makeslice, with growslice's message (slice.go:236-237).
+pub fn growslice<T>(newcap: usize) -> *mut T {
+    match sliceBytes::<T>(newcap) {
+        Some(mem) => mallocLarge::<T>(mem),
+        None => crate::print::panicErrorString("growslice: len out of range"),
+    }
+}
+
+/// The bytes of `n` elements of T, if that is at most `maxAlloc` (malloc.go:213-218), which
+/// on 32-bit is 2^32-1, the largest usize: then only the multiplication can fail.
+fn sliceBytes<T>(n: usize) -> Option<usize> {
+    core::mem::size_of::<T>().checked_mul(n)
+}
+
+fn mallocLarge<T>(mem: usize) -> *mut T {
+    if mem == 0 {
+        return core::ptr::NonNull::dangling().as_ptr(); // Go: &zerobase
+    }
+    if mem.checked_add(_PageSize).is_none() {
+        throw("out of memory");
+    }
+    persistentalloc(mem, core::mem::align_of::<T>()) as *mut T
+}
+
 // Small objects that are freed again (goroutine closures): power-of-two size classes with
 // free lists, refilled from persistentalloc.
 const NCLASS: usize = 10; // 8 .. 4096 bytes
 static FREE: Global<[usize; NCLASS]> = Global::new([0; NCLASS]);
 
 fn class_of(size: usize) -> usize {
-    let size = size.max(8).next_power_of_two();
-    let c = size.trailing_zeros() as usize - 3;
-    if c >= NCLASS {
+    // Checked before rounding up: next_power_of_two overflows above 2^31.
+    if size > 8 << (NCLASS - 1) {
         throw("mallocgc: object too large for the runtime's small-object allocator");
     }
-    c
+    size.max(8).next_power_of_two().trailing_zeros() as usize - 3
 }
 
 /// Allocates `size` bytes (at most 4096) aligned to 8.
@@ -113,13 +286,32 @@ pub const stackReal: usize = 64 << 10;
 /// The guard page below every goroutine stack.
 pub const stackGuardPage: usize = PAGE;
 
-/// `stackalloc(n)` (stack.go:336): a stack of at least `n` bytes, `[lo, hi)`.
+/// `stackalloc(n)` (stack.go:336): a stack of at least `n` bytes, `[lo, hi)`. Like Go's
+/// stackFromSystem mode (stack.go:351-357) it maps each stack on its own; a size that
+/// cannot be rounded up dies as Go's does there, "out of memory (stackalloc)".
 pub fn stackalloc(n: u32) -> crate::globals::stack {
-    let size = (n as usize).max(stackReal).next_multiple_of(PAGE);
-    let base = sysAlloc(size + stackGuardPage) as usize;
-    if is_err(mprotect(base, stackGuardPage, PROT_NONE)) {
-        throw("stackalloc: cannot protect the guard page");
+    let Some(size) = (n as usize).max(stackReal).checked_next_multiple_of(PAGE) else {
+        throw("out of memory (stackalloc)")
+    };
+    let Some(total) = size.checked_add(stackGuardPage) else {
+        throw("out of memory (stackalloc)")
+    };
+    let base = match sysAllocOS(total) {
+        Ok(base) => base,
+        Err(errno) => sysAllocFailed("stackalloc: mmap2", total, errno),
+    };
+    let r = mprotect(base, stackGuardPage, PROT_NONE);
+    if is_err(r) {
+        if -r == ENOMEM {
+            mapLimitDie("stackalloc: mprotect of the guard page", -r);
+        }
+        crate::print::fatal_with(format_args!(
+            "stackalloc: cannot protect the guard page: errno {} ({})",
+            -r,
+            errno_name(-r)
+        ));
     }
+    unsafe { *MAPPINGS.get() += 1 }; // the guard page split off the mapping
     crate::globals::stack {
         lo: base + stackGuardPage,
         hi: base + stackGuardPage + size,
@@ -133,5 +325,9 @@ pub fn stackfree(stk: crate::globals::stack) {
         stk.hi - stk.lo + stackGuardPage,
     )) {
         throw("stackfree: munmap failed");
+    }
+    unsafe {
+        *MAPPED.get() -= stk.hi - stk.lo + stackGuardPage;
+        *MAPPINGS.get() -= 2;
     }
 }

@@ -349,7 +349,7 @@ impl randomOrder {
         // ANCHOR: ex_randomorder_reset
         self.count = count;
         if self.coprimes.cap < count as usize {
-            self.coprimes.array = crate::malloc::persistentalloc(count as usize * 4, 4) as *mut u32;
+            self.coprimes.array = crate::malloc::growslice::<u32>(count as usize);
             self.coprimes.cap = count as usize;
         }
         self.coprimes.len = 0;

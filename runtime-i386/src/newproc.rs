@@ -138,7 +138,8 @@ pub unsafe fn newproc1(fv: *const funcval, callergp: *mut g, callerpc: usize) ->
 pub fn malg(stacksize: i32) -> *mut g {
     let newg = malloc::new::<g>();
     if stacksize >= 0 {
-        let stacksize = (stacksize as u32).next_power_of_two(); // round2(stackSystem + stacksize)
+        // round2(stackSystem + stacksize); stacksize <= 2^31-1 rounds to at most 2^31.
+        let stacksize = (stacksize as u32).next_power_of_two();
         unsafe {
             (*newg).stack = malloc::stackalloc(stacksize);
             (*newg).stackguard0 = (*newg).stack.lo + stackGuard;
@@ -186,9 +187,9 @@ pub unsafe fn allgadd(gp: *mut g) {
         let ncap = if (*allgs).cap == 0 {
             64
         } else {
-            (*allgs).cap * 2
+            (*allgs).cap.saturating_mul(2) // growslice refuses what does not fit
         };
-        let na = malloc::persistentalloc(ncap * 4, 4) as *mut *mut g;
+        let na = malloc::growslice::<*mut g>(ncap);
         for i in 0..(*allgs).len {
             *na.add(i) = *(*allgs).array.add(i);
         }
@@ -199,6 +200,18 @@ pub unsafe fn allgadd(gp: *mut g) {
     (*allgs).len += 1;
     // ANCHOR_END: ex_allgadd
     // EXERCISE(allgadd) END
+}
+
+/// `gcount()` (proc.go:5264-5276): the number of live goroutines, all gs but the dead ones
+/// on the free lists (we have no system goroutines).
+pub fn gcount() -> usize {
+    unsafe {
+        let mut n = allgs().len() as isize - (*sched()).gFree_n as isize;
+        for &pp in allp() {
+            n -= (*pp).gFree.n as isize;
+        }
+        n.max(1) as usize
+    }
 }
 
 // ANCHOR: gostartcall

@@ -106,16 +106,32 @@ pub fn sysauxv(auxv: &[usize]) -> usize {
     unsafe { *auxvPairs.get() = i / 2 };
     boottrace!(
         "args",
-        "auxv: {} pairs; AT_PAGESZ={} AT_SECURE={} AT_RANDOM={:#x} AT_SYSINFO={:#x} (system calls now use it)",
+        "auxv: {} pairs; AT_PAGESZ={} AT_SECURE={} AT_RANDOM={:#x}{}",
         i / 2,
         unsafe { *runtime_physPageSize.get() },
         unsafe { *secureMode.get() },
         unsafe { *startupRand.get() },
-        unsafe { runtime_vdsoSysinfo }
+        SysinfoTrace(unsafe { runtime_vdsoSysinfo })
     );
     i / 2
 }
 // ANCHOR_END: sysauxv
+
+/// What the trace says of AT_SYSINFO: where it is and that system calls now go through it,
+/// or, when the kernel gave none (qemu-user has no vDSO), that they stay on `int $0x80`.
+struct SysinfoTrace(usize);
+impl core::fmt::Display for SysinfoTrace {
+    fn fmt(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+        match self.0 {
+            0 => f.write_str("; no AT_SYSINFO: system calls keep using int $0x80"),
+            a => write!(
+                f,
+                " AT_SYSINFO={:#x} (system calls now use __kernel_vsyscall)",
+                a
+            ),
+        }
+    }
+}
 
 // ANCHOR: osinit
 /// `osinit()` (os_linux.go:343-347).
@@ -239,18 +255,273 @@ pub unsafe fn cstr(p: *const u8) -> &'static [u8] {
     core::slice::from_raw_parts(p, n)
 }
 
-/// Argument `i` as a non-negative decimal int32 (atoi32 semantics), if it is one: how the
-/// runtime's example programs read their counts.
-pub fn goarg_u32(i: usize) -> Option<u32> {
-    goargs()
-        .nth(i)
-        .and_then(crate::schedinit::atoi32)
-        .filter(|n| *n >= 0)
-        .map(|n| n as u32)
-}
-
 /// The program's arguments (argv[0..argc]).
 pub fn goargs() -> impl Iterator<Item = &'static [u8]> {
     let (argc, argv) = unsafe { (*runtime_argc.get(), *runtime_argv.get() as *const *const u8) };
     (0..argc as usize).map(move |i| unsafe { cstr(argv_index(argv, i)) })
 }
+
+// ANCHOR: goflags
+// The one command-line parser of the runtime's programs. Go's runtime leaves flags to the
+// flag package; our programs have no package os or flag, so this is theirs: the chapter
+// programs' one flag, `-json`, parsed as flag.Bool + flag.Parse with ExitOnError would, and
+// the example programs' counts.
+
+/// What a program accepts: Go's `-json` flag or none, then optional positional arguments.
+pub struct Cmdline {
+    /// `flag.Bool("json", false, "print the runtime's state as one JSON object")`.
+    pub json: bool,
+    /// Positional arguments, all optional, in order (at most [`MAXARGS`]).
+    pub args: &'static [Arg],
+}
+
+/// A positional argument of an example program.
+pub struct Arg {
+    pub name: &'static str,
+    pub usage: &'static str,
+    pub kind: ArgKind,
+}
+
+pub enum ArgKind {
+    /// A whole number from `min` to 2^31-1 (Go's `int` on 386), `default` when absent.
+    Count { min: u32, default: u32 },
+    /// This word, or nothing.
+    Word(&'static str),
+}
+
+pub const MAXARGS: usize = 4;
+
+/// A parsed command line.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Args {
+    pub json: bool,
+    /// Positional argument i: its count (a Word counts 1), None when absent.
+    vals: [Option<u32>; MAXARGS],
+}
+
+impl Args {
+    /// Count argument `i`, or its default.
+    pub fn count(&self, cmd: &Cmdline, i: usize) -> u32 {
+        match (self.vals[i], &cmd.args[i].kind) {
+            (Some(n), _) => n,
+            (None, ArgKind::Count { default, .. }) => *default,
+            (None, ArgKind::Word(_)) => 0,
+        }
+    }
+    /// Whether positional argument `i` was given.
+    pub fn given(&self, i: usize) -> bool {
+        self.vals[i].is_some()
+    }
+}
+
+/// Why a command line was refused (or, for Help, only the usage is wanted).
+#[derive(Debug, PartialEq, Eq)]
+pub enum FlagError<'a> {
+    /// `-h`, `-help` (any number of dashes, any value): usage, exit 0 (flag.go ErrHelp).
+    Help,
+    /// `---x`, `-=x`: "bad flag syntax: %s".
+    BadSyntax(&'a [u8]),
+    /// A flag we do not have, by its name without dashes: "flag provided but not defined: -%s".
+    Undefined(&'a [u8]),
+    /// `-json=v` with v not a strconv.ParseBool value.
+    BadBool(&'a [u8]),
+    /// A positional argument more than the program takes.
+    Unexpected(&'a [u8]),
+    /// Positional argument `index` is not what it should be.
+    BadValue {
+        index: usize,
+        value: &'a [u8],
+        why: Why,
+    },
+}
+
+#[derive(Debug, PartialEq, Eq, Clone, Copy)]
+pub enum Why {
+    Syntax,
+    Range,
+    Min(u32),
+    Word(&'static str),
+}
+
+/// `strconv.ParseBool` (strconv/atob.go:10-18).
+pub fn parse_bool(s: &[u8]) -> Option<bool> {
+    match s {
+        b"1" | b"t" | b"T" | b"TRUE" | b"true" | b"True" => Some(true),
+        b"0" | b"f" | b"F" | b"FALSE" | b"false" | b"False" => Some(false),
+        _ => None,
+    }
+}
+
+/// A count: an optional sign and decimal digits (strconv.Atoi), in int32 (Go's int on 386).
+fn parse_count(s: &[u8], min: u32) -> Result<u32, Why> {
+    let (neg, digits) = match s.first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return Err(Why::Syntax);
+    }
+    let mut v: u64 = 0;
+    for &c in digits {
+        v = (v * 10 + (c - b'0') as u64).min(1 << 40); // saturates far above int32
+    }
+    let v = if neg { -(v as i64) } else { v as i64 };
+    if v > i32::MAX as i64 || v < i32::MIN as i64 {
+        return Err(Why::Range);
+    }
+    if v < min as i64 {
+        return Err(Why::Min(min));
+    }
+    Ok(v as u32)
+}
+
+/// Parses `args` (argv without argv[0]) as Go's flag.Parse does (flag.go:1075-1147
+/// parseOne): flags until the first non-flag or `--`; `-name`, `--name`, `-name=value`;
+/// "-" alone is not a flag. Then the positional arguments.
+pub fn parse_args<'a>(
+    cmd: &Cmdline,
+    mut args: impl Iterator<Item = &'a [u8]>,
+) -> Result<Args, FlagError<'a>> {
+    let mut out = Args {
+        json: false,
+        vals: [None; MAXARGS],
+    };
+    let mut next = None;
+    for s in args.by_ref() {
+        if s.len() < 2 || s[0] != b'-' {
+            next = Some(s);
+            break; // the first positional argument
+        }
+        let dashes = if s[1] == b'-' { 2 } else { 1 };
+        if s == b"--" {
+            break;
+        }
+        let body = &s[dashes..];
+        if body.is_empty() || body[0] == b'-' || body[0] == b'=' {
+            return Err(FlagError::BadSyntax(s));
+        }
+        let (name, value) = match body.iter().position(|&c| c == b'=') {
+            Some(i) => (&body[..i], Some(&body[i + 1..])),
+            None => (body, None),
+        };
+        match name {
+            b"json" if cmd.json => {
+                out.json = match value {
+                    None => true,
+                    Some(v) => parse_bool(v).ok_or(FlagError::BadBool(v))?,
+                }
+            }
+            b"help" | b"h" => return Err(FlagError::Help),
+            _ => return Err(FlagError::Undefined(name)),
+        }
+    }
+    for (i, s) in next.into_iter().chain(args).enumerate() {
+        let Some(arg) = cmd.args.get(i) else {
+            return Err(FlagError::Unexpected(s));
+        };
+        let bad = |why| FlagError::BadValue {
+            index: i,
+            value: s,
+            why,
+        };
+        out.vals[i] = Some(match arg.kind {
+            ArgKind::Count { min, .. } => parse_count(s, min).map_err(bad)?,
+            ArgKind::Word(w) if s == w.as_bytes() => 1,
+            ArgKind::Word(w) => return Err(bad(Why::Word(w))),
+        });
+    }
+    Ok(out)
+}
+
+/// The program's command line, parsed by [`parse_args`]. On an error it prints the message
+/// and the usage to stderr and exits 2; for `-h`/`-help` the usage and exits 0 (flag.go:
+/// failf 1058-1062, Parse with ExitOnError 1153-1176).
+pub fn goflags(cmd: &Cmdline) -> Args {
+    let (argc, argv) = unsafe { *crate::rt0_go::bootArgs.get() };
+    let argv = argv as *const *const u8;
+    let arg = |i: usize| unsafe { cstr(argv_index(argv, i)) };
+    let err = match parse_args(cmd, (1..argc.max(0) as usize).map(arg)) {
+        Ok(args) => return args,
+        Err(e) => e,
+    };
+    use crate::print::GoQuote;
+    use core::fmt::Write;
+    let status = if err == FlagError::Help { 0 } else { 2 };
+    let mut w = crate::print::FdWriter::<256>::new(2);
+    let _ = match err {
+        FlagError::Help => Ok(()),
+        FlagError::BadSyntax(s) => {
+            w.write_bytes(b"bad flag syntax: ");
+            w.write_bytes(s);
+            w.write_str("\n")
+        }
+        FlagError::Undefined(name) => {
+            w.write_bytes(b"flag provided but not defined: -");
+            w.write_bytes(name);
+            w.write_str("\n")
+        }
+        FlagError::BadBool(v) => writeln!(
+            w,
+            "invalid boolean value {} for -json: parse error",
+            GoQuote(v)
+        ),
+        FlagError::Unexpected(s) => writeln!(w, "unexpected argument: {}", GoQuote(s)),
+        FlagError::BadValue { index, value, why } => {
+            let _ = write!(
+                w,
+                "invalid value {} for {}: ",
+                GoQuote(value),
+                cmd.args[index].name
+            );
+            match why {
+                Why::Syntax => writeln!(w, "parse error"),
+                Why::Range => writeln!(w, "value out of range"),
+                Why::Min(min) => writeln!(w, "must be at least {}", min),
+                Why::Word(word) => writeln!(w, "want {} or nothing", GoQuote(word.as_bytes())),
+            }
+        }
+    };
+    usage(&mut w, cmd, if argc > 0 { arg(0) } else { b"" });
+    drop(w);
+    crate::sys_linux_386::runtime_exit(status)
+}
+
+/// Go's default usage, "Usage of argv[0]:" and PrintDefaults (flag.go:684-691, 607-651),
+/// for a program with flags only; with positional arguments "usage: argv[0] [N [ROUNDS]]",
+/// then one entry per argument in PrintDefaults' layout.
+fn usage<const N: usize>(w: &mut crate::print::FdWriter<N>, cmd: &Cmdline, argv0: &[u8]) {
+    use core::fmt::Write;
+    if cmd.args.is_empty() {
+        w.write_bytes(b"Usage of ");
+        w.write_bytes(argv0);
+        w.write_bytes(b":\n");
+    } else {
+        w.write_bytes(b"usage: ");
+        w.write_bytes(argv0);
+        if cmd.json {
+            w.write_bytes(b" [-json]");
+        }
+        for a in cmd.args {
+            let _ = write!(w, " [{}", a.name);
+        }
+        for _ in cmd.args {
+            w.write_bytes(b"]");
+        }
+        w.write_bytes(b"\n");
+    }
+    if cmd.json {
+        w.write_bytes(b"  -json\n    \tprint the runtime's state as one JSON object\n");
+    }
+    for a in cmd.args {
+        let _ = match a.kind {
+            ArgKind::Count { min, default } => writeln!(
+                w,
+                "  {}\n    \t{}: at least {} (default {})",
+                a.name, a.usage, min, default
+            ),
+            ArgKind::Word(_) => writeln!(w, "  {}\n    \t{}", a.name, a.usage),
+        };
+    }
+}
+// ANCHOR_END: goflags

@@ -117,10 +117,10 @@ pub extern "C" fn runtime_schedinit() {
         );
         boottrace!(
             "schedinit",
-            "procs={} (ncpu={}, GOMAXPROCS={:?})",
+            "procs={} (ncpu={}, GOMAXPROCS{})",
             procs,
             *runtime_ncpu.get(),
-            crate::os_linux::gogetenv(b"GOMAXPROCS").map(core::str::from_utf8)
+            EnvValue(crate::os_linux::gogetenv(b"GOMAXPROCS"))
         );
         if !procresize(procs).is_null() {
             throw("unknown runnable goroutine during bootstrap");
@@ -128,6 +128,18 @@ pub extern "C" fn runtime_schedinit() {
     }
 }
 // ANCHOR_END: schedinit
+
+/// An environment variable's value for the boot trace: `="8"`, quoted as Go's
+/// strconv.Quote would (so `="\xff"` for a byte that is not UTF-8), or ` unset`.
+struct EnvValue(Option<&'static [u8]>);
+impl core::fmt::Display for EnvValue {
+    fn fmt(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+        match self.0 {
+            Some(v) => write!(f, "={}", crate::print::GoQuote(v)),
+            None => f.write_str(" unset"),
+        }
+    }
+}
 
 /// proc.go:823-826: `procs := ncpu; if n, ok := atoi32(gogetenv("GOMAXPROCS")); ok && n > 0
 /// { procs = n }`. An unset or empty variable, a non-number, zero, a negative number or one
@@ -225,12 +237,15 @@ pub unsafe fn procresize(nprocs: i32) -> *mut p {
         // our runtime has no such call.
         throw("procresize: shrinking the number of Ps is not supported");
     }
+    // Go computes (nprocs + 31) / 32 in int32, which would wrap for the largest nprocs;
+    // makeslice has refused those by the time the masks are made. Ours cannot wrap.
     let maskWords = (nprocs as usize).div_ceil(32);
 
-    // Grow allp and the masks (proc.go:5615-5643): new arrays, old contents copied.
+    // Grow allp and the masks (proc.go:5615-5643): new arrays (`make`, which refuses sizes
+    // that do not fit in 32 bits as Go's does), old contents copied.
     let allp = runtime_allp.get();
     if nprocs as usize > (*allp).len {
-        let nallp = malloc::persistentalloc(nprocs as usize * 4, 4) as *mut *mut p;
+        let nallp = malloc::makeslice::<*mut p>(nprocs as usize);
         for i in 0..(*allp).len {
             *nallp.add(i) = *(*allp).array.add(i);
         }
@@ -240,7 +255,7 @@ pub unsafe fn procresize(nprocs: i32) -> *mut p {
             cap: nprocs as usize,
         };
         for mask in [runtime_idlepMask.get(), runtime_timerpMask.get()] {
-            let nmask = malloc::persistentalloc(maskWords * 4, 4) as *mut u32;
+            let nmask = malloc::makeslice::<u32>(maskWords);
             for i in 0..(*mask).len {
                 *nmask.add(i) = *(*mask).array.add(i);
             }

@@ -4,6 +4,7 @@
 //! SIGSEGV and SIGBUS only, on the signal stack (m.gsignal's, 32 KiB, as Go), to report a
 //! fault as a Go-style fatal error: a fault in a goroutine's guard page is
 //! "fatal error: stack overflow" naming the goroutine; anything else is an unexpected signal.
+//! A SIGSEGV or SIGBUS sent by another process (kill) is not a fault: Go's fatal-signal report.
 
 use crate::globals::*;
 use crate::print::print_fmt;
@@ -81,15 +82,42 @@ pub fn mstartm0() {
     );
 }
 
+/// si_code of a signal sent by kill(2) and by tkill/tgkill (os_linux.go:882-883).
+const _SI_USER: i32 = 0;
+const _SI_TKILL: i32 = -6;
+
+/// `sigFromUser` (os_linux.go:890-893): the signal was sent, not caused by a fault.
+fn sigFromUser(code: i32) -> bool {
+    code == _SI_USER || code == _SI_TKILL
+}
+
+/// A register of the interrupted context: `uc_mcontext` starts 20 bytes into the
+/// ucontext_t; its registers are gs, fs, es, ds, edi, esi, ebp, esp, ebx, edx, ecx, eax,
+/// trapno, err, eip, cs, eflags (Go's sigcontext, defs_linux_386.go).
+unsafe fn reg(ctx: *const u8, index: usize) -> usize {
+    *(ctx.add(20 + index * 4) as *const usize)
+}
+
 /// The handler: decide what the fault was and report it like Go, then exit 2.
 extern "C" fn sighandler(sig: usize, info: *const usize, ctx: *const u8) {
     unsafe {
         let code = *info.add(2) as i32;
         let addr = *info.add(3);
-        // ucontext_t: uc_mcontext at 20; gregs ESP at index 7, EIP at index 14.
-        let sp = *(ctx.add(20 + 7 * 4) as *const usize);
-        let pc = *(ctx.add(20 + 14 * 4) as *const usize);
+        let (sp, pc) = (reg(ctx, 7), reg(ctx, 14));
         let gp = crate::gogo::getg();
+        let name = if sig == SIGSEGV {
+            "SIGSEGV: segmentation violation"
+        } else {
+            "SIGBUS: bus error"
+        };
+        if sigFromUser(code) {
+            // Someone ran kill -SEGV on us: not a fault, so no panic, no stack overflow.
+            // Go throws (sighandler, signal_unix.go:676-737) and prints what fatalsignal
+            // (signal_unix.go:795-810), goroutineheader (traceback.go:1179-1224) and
+            // dumpregs (signal_386.go:15-29) print; "addr" is the union's first word, here
+            // the sender's pid, as in Go. We have no traceback to print between them.
+            fatalUserSignal(name, code, addr, pc, gp, ctx);
+        }
         if !gp.is_null() && gp != g0() && (*gp).stack.lo != 0 {
             let lo = (*gp).stack.lo;
             if addr < lo && addr >= lo - crate::malloc::stackGuardPage {
@@ -104,15 +132,63 @@ extern "C" fn sighandler(sig: usize, info: *const usize, ctx: *const u8) {
                 crate::print::throw("stack overflow");
             }
         }
-        let name = if sig == SIGSEGV {
-            "SIGSEGV: segmentation violation"
-        } else {
-            "SIGBUS: bus error"
-        };
         print_fmt(format_args!("unexpected fault address {:#x}\n", addr));
         crate::print::fatal_with(format_args!(
             "fault\n[signal {} code={:#x} addr={:#x} pc={:#x}]",
             name, code, addr, pc
         ));
     }
+}
+
+/// The report of a SIGSEGV or SIGBUS that another process sent, then exit 2, as Go.
+unsafe fn fatalUserSignal(
+    name: &str,
+    code: i32,
+    addr: usize,
+    pc: usize,
+    gp: *mut g,
+    ctx: *const u8,
+) -> ! {
+    let mp = if gp.is_null() { m0() } else { (*gp).m };
+    let (goid, status) = if gp.is_null() {
+        (0, _Gidle)
+    } else {
+        ((*gp).goid, (*gp).atomicstatus)
+    };
+    print_fmt(format_args!(
+        "{}\nPC={:#x} m={} sigcode={} addr={:#x}\n\ngoroutine {} gp={:#x} m={} mp={:#x} [{}]:\n\n",
+        name,
+        pc,
+        (*mp).id,
+        code as u32,
+        addr,
+        goid,
+        gp as usize,
+        (*mp).id,
+        mp as usize,
+        gstatus_word(status)
+    ));
+    const REGS: [(&str, usize); 13] = [
+        ("eax", 11),
+        ("ebx", 8),
+        ("ecx", 10),
+        ("edx", 9),
+        ("edi", 4),
+        ("esi", 5),
+        ("ebp", 6),
+        ("esp", 7),
+        ("eip", 14),
+        ("eflags", 16),
+        ("cs", 15),
+        ("fs", 1),
+        ("gs", 0),
+    ];
+    for (name, i) in REGS {
+        let mut v = reg(ctx, i);
+        if matches!(name, "cs" | "fs" | "gs") {
+            v &= 0xffff; // 16-bit selectors, each followed by padding
+        }
+        print_fmt(format_args!("{:<7}{:#x}\n", name, v));
+    }
+    runtime_exit(2)
 }

@@ -4,7 +4,7 @@
 //! with real Go.
 
 use crate::globals::*;
-use crate::print::FdWriter;
+use crate::print::{FdWriter, GoQuote, JsonStr};
 use crate::symtab;
 use core::fmt::Write;
 
@@ -112,42 +112,17 @@ pub extern "C" fn runtime_bootstage(s: u32) {
     }
 }
 
-/// The chapter programs' one flag: `--json` (or `-json`, as Go's flag package allows).
-/// Anything else is refused the way Go's flag package does: a message, usage, exit 2.
-fn want_json() -> bool {
-    let (argc, argv) = unsafe { *crate::rt0_go::bootArgs.get() };
-    let argv = argv as *const *const u8;
-    let arg = |i: usize| unsafe { crate::os_linux::cstr(*argv.add(i)) };
-    let mut json = false;
-    for i in 1..argc.max(0) as usize {
-        match arg(i) {
-            b"--json" | b"-json" => json = true,
-            other => {
-                let mut w = FdWriter::<256>::new(2);
-                let name = core::str::from_utf8(arg(0)).unwrap_or("?");
-                let bad = core::str::from_utf8(other).unwrap_or("?");
-                if other.starts_with(b"-") {
-                    let _ = writeln!(w, "flag provided but not defined: {}", bad);
-                } else {
-                    let _ = writeln!(w, "unexpected argument: {:?}", bad);
-                }
-                let _ = writeln!(
-                    w,
-                    "Usage of {}:\n  -json\n    \tprint the runtime's state as one JSON object",
-                    name
-                );
-                drop(w);
-                crate::sys_linux_386::runtime_exit(2);
-            }
-        }
-    }
-    json
-}
+/// The chapter programs' command line: Go's `-json` flag and nothing else (see
+/// [`crate::os_linux::goflags`]).
+pub const CHAPTER_CMDLINE: crate::os_linux::Cmdline = crate::os_linux::Cmdline {
+    json: true,
+    args: &[],
+};
 
 /// Prints the state at stage `s` to standard output, as text or (with `--json` among the
 /// program's arguments) as JSON.
 pub fn dump(s: Stage) {
-    let json_wanted = want_json();
+    let json_wanted = crate::os_linux::goflags(&CHAPTER_CMDLINE).json;
     let mut w = FdWriter::<4096>::new(1);
     let _ = if json_wanted {
         json(&mut w, s)
@@ -189,7 +164,7 @@ fn json_sym(w: &mut dyn Write, pc: usize) -> core::fmt::Result {
 /// The word at sched.sp: the return address a new goroutine's function will use.
 unsafe fn return_word(gp: *const g) -> usize {
     let sp = (*gp).sched.sp;
-    if sp == 0 || sp < (*gp).stack.lo || sp + 4 > (*gp).stack.hi {
+    if sp == 0 || sp < (*gp).stack.lo || sp.checked_add(4).is_none_or(|e| e > (*gp).stack.hi) {
         0
     } else {
         *(sp as *const usize)
@@ -316,19 +291,6 @@ fn kernel() -> Kernel {
         envc,
         auxv,
     }
-}
-
-fn json_str(w: &mut dyn Write, s: &[u8]) -> core::fmt::Result {
-    w.write_char('"')?;
-    for &b in s {
-        match b {
-            b'"' => w.write_str("\\\"")?,
-            b'\\' => w.write_str("\\\\")?,
-            0x20..=0x7e => w.write_char(b as char)?,
-            _ => write!(w, "\\u{:04x}", b)?,
-        }
-    }
-    w.write_char('"')
 }
 
 fn json(w: &mut dyn Write, s: Stage) -> core::fmt::Result {
@@ -473,7 +435,7 @@ fn json(w: &mut dyn Write, s: Stage) -> core::fmt::Result {
                 if i > 0 {
                     w.write_char(',')?;
                 }
-                json_str(w, crate::os_linux::cstr(*k.argv.add(i)))?;
+                write!(w, "{}", JsonStr(crate::os_linux::cstr(*k.argv.add(i))))?;
             }
             write!(w, "],\"envc\":{},\"auxv\":[", k.envc)?;
             let mut i = 0;
@@ -584,12 +546,7 @@ fn text(w: &mut dyn Write, s: Stage) -> core::fmt::Result {
             writeln!(w, "  argc = {}", k.argc)?;
             for i in 0..k.argc {
                 let a = crate::os_linux::cstr(*k.argv.add(i));
-                writeln!(
-                    w,
-                    "  argv[{}] = {:?}",
-                    i,
-                    core::str::from_utf8(a).unwrap_or("?")
-                )?;
+                writeln!(w, "  argv[{}] = {}", i, GoQuote(a))?;
             }
             writeln!(w, "  argv[{}] = NULL", k.argc)?;
             writeln!(w, "  envp: {} strings, then NULL", k.envc)?;

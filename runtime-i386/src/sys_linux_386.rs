@@ -14,6 +14,8 @@ pub const SYS_munmap: usize = 91;
 pub const SYS_mprotect: usize = 125;
 pub const SYS_rt_sigaction: usize = 174;
 pub const SYS_sigaltstack: usize = 186;
+pub const SYS_nanosleep: usize = 162;
+pub const SYS_poll: usize = 168;
 pub const SYS_mmap2: usize = 192;
 pub const SYS_gettid: usize = 224;
 pub const SYS_sched_getaffinity: usize = 242;
@@ -58,6 +60,26 @@ pub fn syscall_int80(nr: usize, a: [usize; 6]) -> isize {
     unsafe { runtime_syscall6_int80(nr, a[0], a[1], a[2], a[3], a[4], a[5]) as isize }
 }
 
+// errno values (asm-generic/errno-base.h) the runtime tells apart.
+pub const EINTR: isize = 4;
+pub const EAGAIN: isize = 11;
+pub const ENOMEM: isize = 12;
+
+/// The symbolic name of an errno, for messages: `errno 12 (ENOMEM)`.
+pub fn errno_name(e: isize) -> &'static str {
+    const NAMES: [&str; 35] = [
+        "0", "EPERM", "ENOENT", "ESRCH", "EINTR", "EIO", "ENXIO", "E2BIG", "ENOEXEC", "EBADF",
+        "ECHILD", "EAGAIN", "ENOMEM", "EACCES", "EFAULT", "ENOTBLK", "EBUSY", "EEXIST", "EXDEV",
+        "ENODEV", "ENOTDIR", "EISDIR", "EINVAL", "ENFILE", "EMFILE", "ENOTTY", "ETXTBSY", "EFBIG",
+        "ENOSPC", "ESPIPE", "EROFS", "EMLINK", "EPIPE", "EDOM", "ERANGE",
+    ];
+    usize::try_from(e)
+        .ok()
+        .and_then(|i| NAMES.get(i))
+        .copied()
+        .unwrap_or("unknown errno")
+}
+
 /// Whether a raw result is `-errno`.
 pub fn is_err(r: isize) -> bool {
     (-4095..0).contains(&r)
@@ -66,6 +88,28 @@ pub fn is_err(r: isize) -> bool {
 /// `write1(fd, p, n)`: returns bytes written or -errno.
 pub fn write1(fd: usize, p: &[u8]) -> isize {
     syscall(SYS_write, [fd, p.as_ptr() as usize, p.len(), 0, 0, 0])
+}
+
+/// Waits until `fd` can be written: poll(2) for POLLOUT, no timeout. Returns poll's result
+/// (> 0 when ready, even if only POLLERR/POLLHUP: the next write then says what is wrong).
+pub fn poll_out(fd: usize) -> isize {
+    #[repr(C)]
+    struct pollfd {
+        fd: i32,
+        events: i16,
+        revents: i16,
+    }
+    const POLLOUT: i16 = 0x4;
+    let mut pfd = pollfd {
+        fd: fd as i32,
+        events: POLLOUT,
+        revents: 0,
+    };
+    let timeout = -1isize as usize; // wait as long as it takes
+    syscall(
+        SYS_poll,
+        [&mut pfd as *mut pollfd as usize, 1, timeout, 0, 0, 0],
+    )
 }
 
 /// The C-ABI `write` that rt0_go's bad_proc calls before anything is set up.
@@ -133,6 +177,12 @@ pub fn sched_getaffinity(pid: usize, buf: &mut [u8]) -> isize {
         SYS_sched_getaffinity,
         [pid, buf.len(), buf.as_mut_ptr() as usize, 0, 0, 0],
     )
+}
+
+/// `usleep(usec)` (sys_linux_386.s:136-151): nanosleep for `usec` microseconds.
+pub fn usleep(usec: u32) {
+    let ts = [usec / 1_000_000, (usec % 1_000_000) * 1000];
+    syscall(SYS_nanosleep, [ts.as_ptr() as usize, 0, 0, 0, 0, 0]);
 }
 
 pub fn gettid() -> usize {

@@ -14,6 +14,7 @@ use crate::os_linux;
 use crate::schedinit::{runtime_idlepMask, runtime_timerpMask};
 use std::sync::{Mutex, MutexGuard};
 
+mod flags;
 mod gfree;
 mod layout;
 mod mem;

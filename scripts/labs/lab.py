@@ -546,6 +546,7 @@ class Context:
         self.build = build
         self.regions = regions
         self.ncpu = ncpu()
+        self.emulated = bool(RUNNER)  # under qemu-i386: no vDSO, no AT_SYSINFO
         self._runs = {}
         self._gdb_ok = None
 

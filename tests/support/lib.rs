@@ -123,19 +123,44 @@ pub fn run_profile(
     gomaxprocs: Env,
     env: &[(&str, &str)],
 ) -> Output {
-    let exe = examples_dir(profile).join(name);
-    let mut cmd = program(&exe);
-    cmd.args(args)
-        .env_remove("GOMAXPROCS")
-        .env_remove("BOOTTRACE");
+    let mut cmd = command(profile, name);
+    cmd.args(args);
     if let Env::Set(v) = gomaxprocs {
         cmd.env("GOMAXPROCS", v);
     }
     for (k, v) in env {
         cmd.env(k, v);
     }
-    cmd.output()
-        .unwrap_or_else(|e| panic!("run {}: {e}", exe.display()))
+    cmd.output().unwrap_or_else(|e| panic!("run {name}: {e}"))
+}
+
+/// A runtime program (`profile` build) ready to run, with neither GOMAXPROCS nor BOOTTRACE
+/// set, for tests that need their own stdio, arguments or environment.
+pub fn command(profile: &str, name: &str) -> Command {
+    let mut cmd = program(&examples_dir(profile).join(name));
+    cmd.env_remove("GOMAXPROCS").env_remove("BOOTTRACE");
+    cmd
+}
+
+/// [`command`] with the program's argv[0] set to `argv0`: through the runner's `-0` option
+/// under qemu-i386 (argv[0] of the qemu process is not the guest's), else directly.
+pub fn command_as(profile: &str, name: &str, argv0: &std::ffi::OsStr) -> Command {
+    use std::os::unix::process::CommandExt;
+    let exe = examples_dir(profile).join(name);
+    let mut cmd = match runner() {
+        Some(r) => {
+            let mut c = Command::new(&r[0]);
+            c.args(&r[1..]).arg("-0").arg(argv0).arg(&exe);
+            c
+        }
+        None => {
+            let mut c = Command::new(&exe);
+            c.arg0(argv0);
+            c
+        }
+    };
+    cmd.env_remove("GOMAXPROCS").env_remove("BOOTTRACE");
+    cmd
 }
 
 /// Runs a chapter program with `--json`, checks it exited 0, and parses its state.

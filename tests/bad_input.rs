@@ -576,19 +576,22 @@ fn live_goroutine_limit_is_reported_with_its_cause() {
             "{profile}: {err}"
         );
         let limit = lines.next().unwrap();
-        // Under qemu-i386 the count is the runtime's own (qemu's /proc/self/maps fails at
-        // the limit) and qemu's own mappings, about a hundred, count against the limit too.
-        let (whose, slack) = if gmp_boot_book::emulated() {
-            (" by the runtime's own count", 256)
-        } else {
-            ("", 1)
-        };
+        // Under qemu-i386 qemu's own mappings, about a hundred, count against the limit
+        // too, and its /proc/self/maps lists only the guest's; at the limit it may fail to
+        // build that list at all, and the runtime then gives its own count.
+        let slack = if gmp_boot_book::emulated() { 256 } else { 1 };
         let maps: u64 = limit
             .strip_prefix("runtime: the per-process limit on memory mappings is reached: ")
             .and_then(|l| {
                 l.strip_suffix(&format!(
-                    " mappings{whose}, vm.max_map_count = {max} (/proc/sys/vm/max_map_count)"
+                    ", vm.max_map_count = {max} (/proc/sys/vm/max_map_count)"
                 ))
+            })
+            .and_then(|l| {
+                l.strip_suffix(" mappings").or_else(|| {
+                    l.strip_suffix(" mappings by the runtime's own count")
+                        .filter(|_| gmp_boot_book::emulated())
+                })
             })
             .and_then(|n| n.parse().ok())
             .unwrap_or_else(|| panic!("{profile}: {limit}"));
@@ -618,10 +621,13 @@ fn live_goroutine_limit_is_reported_with_its_cause() {
         );
     }
     // Exactly: with main's, `live` goroutines fit and one more does not (release build).
+    // Under qemu-i386 the number of qemu's own mappings changes a little from run to run,
+    // so there the boundary is only known to within 64 goroutines.
+    let slack = if gmp_boot_book::emulated() { 64 } else { 0 };
     let fits = run_profile(
         "release",
         "goroutines",
-        &[&(live - 1).to_string()],
+        &[&(live - 1 - slack).to_string()],
         Env::Unset,
         &[],
     );
@@ -629,12 +635,14 @@ fn live_goroutine_limit_is_reported_with_its_cause() {
     let over = run_profile(
         "release",
         "goroutines",
-        &[&live.to_string()],
+        &[&(live + slack).to_string()],
         Env::Unset,
         &[],
     );
     assert_eq!(over.status.code(), Some(2));
-    assert_eq!(live_goroutines(&text(&over.stderr)), live);
+    if slack == 0 {
+        assert_eq!(live_goroutines(&text(&over.stderr)), live);
+    }
 }
 
 // ---- 7. A SIGSEGV sent with kill(2) is not a fault ---------------------------------------

@@ -13,16 +13,14 @@
 // and argv[] right above it; Go's frame of $8 makes that 8(SP) and 12(SP). Pass both to
 // rt0_go in 0(SP) and 4(SP), and jump: nothing ever returns here.
 TEXT(_rt0_386)
-	// EXERCISE(rt0_386) BEGIN
-	// ANCHOR: ex_rt0_386
+	// ANCHOR: exercise-rt0_386
 	subl	$8, %esp
 	movl	8(%esp), %eax		// argc
 	leal	12(%esp), %ebx		// argv
 	movl	%eax, 0(%esp)
 	movl	%ebx, 4(%esp)
 	jmp	runtime_rt0_go
-	// ANCHOR_END: ex_rt0_386
-	// EXERCISE(rt0_386) END
+	// ANCHOR_END: exercise-rt0_386
 END(_rt0_386)
 // ANCHOR_END: rt0_386
 
@@ -44,16 +42,14 @@ TEXT(runtime_rt0_go)
 
 	// Set default stack bounds (asm_386.s:104-109): g0 gets the 64 KiB below SP,
 	// minus 104 bytes; the guards equal lo until mstart0 adds stackGuard.
-	// EXERCISE(g0_stack) BEGIN
-	// ANCHOR: ex_g0_stack
+	// ANCHOR: exercise-g0_stack
 	LEA_GLOBAL(runtime_g0, %ebp)
 	leal	(-64*1024+104)(%esp), %ebx
 	movl	%ebx, g_stackguard0(%ebp)
 	movl	%ebx, g_stackguard1(%ebp)
 	movl	%ebx, g_stack_lo(%ebp)
 	movl	%esp, g_stack_hi(%ebp)
-	// ANCHOR_END: ex_g0_stack
-	// EXERCISE(g0_stack) END
+	// ANCHOR_END: exercise-g0_stack
 // ANCHOR_END: rt0_go_stack
 
 // ANCHOR: rt0_go_cpuid
@@ -112,8 +108,7 @@ nocpuinfo:
 // ANCHOR: rt0_go_tls
 	call	ldt0setup
 
-	// EXERCISE(tls:selftest) BEGIN
-	// ANCHOR: ex_tls_selftest
+	// ANCHOR: exercise-tls-selftest
 	// Store through it, to make sure it works (asm_386.s:210-216).
 	get_tls(%ebx)
 	movl	$0x123, g(%ebx)
@@ -130,8 +125,7 @@ ok:
 	LEA_GLOBAL(runtime_m0, %eax)
 	movl	%edx, m_g0(%eax)	// save m->g0 = g0
 	movl	%eax, g_m(%edx)		// save g0->m = m0
-	// ANCHOR_END: ex_tls_selftest
-	// EXERCISE(tls:selftest) END
+	// ANCHOR_END: exercise-tls-selftest
 // ANCHOR_END: rt0_go_tls
 
 // ANCHOR: rt0_go_calls
@@ -226,8 +220,7 @@ bad_proc_msg:
 // ANCHOR: gogo
 // void gogo(gobuf *buf): restore state from gobuf; longjmp (asm_386.s:284-300).
 TEXT(runtime_gogo)
-	// EXERCISE(gogo) BEGIN
-	// ANCHOR: ex_gogo
+	// ANCHOR: exercise-gogo
 	movl	4(%esp), %ebx		// gobuf
 	movl	gobuf_g(%ebx), %edx
 	movl	0(%edx), %ecx		// make sure g != nil
@@ -241,8 +234,7 @@ TEXT(runtime_gogo)
 	movl	$0, gobuf_ctxt(%ebx)
 	movl	gobuf_pc(%ebx), %ebx
 	jmp	*%ebx
-	// ANCHOR_END: ex_gogo
-	// EXERCISE(gogo) END
+	// ANCHOR_END: exercise-gogo
 END(runtime_gogo)
 // ANCHOR_END: gogo
 

@@ -280,15 +280,13 @@ impl<T> Slice<T> {
     /// # Safety
     /// `array` must hold `len` initialised elements.
     pub unsafe fn as_slice(&self) -> &[T] {
-        // EXERCISE(slice) BEGIN
-        // ANCHOR: ex_slice
+        // ANCHOR: exercise-slice
         if self.len == 0 {
             &[]
         } else {
             core::slice::from_raw_parts(self.array, self.len)
         }
-        // ANCHOR_END: ex_slice
-        // EXERCISE(slice) END
+        // ANCHOR_END: exercise-slice
     }
 }
 

@@ -108,8 +108,7 @@ unsafe extern "C" fn goexit0(gp: *mut g) -> ! {
 /// # Safety
 /// On g0; gp the g that just exited.
 pub unsafe fn gdestroy(gp: *mut g) {
-    // EXERCISE(gdestroy) BEGIN
-    // ANCHOR: ex_gdestroy
+    // ANCHOR: exercise-gdestroy
     let mp = (*getg()).m;
     let pp = (*mp).p;
     casgstatus(gp, _Grunning, _Gdead);
@@ -123,7 +122,6 @@ pub unsafe fn gdestroy(gp: *mut g) {
     (*gp).param = 0;
     dropg();
     gfput(pp, gp);
-    // ANCHOR_END: ex_gdestroy
-    // EXERCISE(gdestroy) END
+    // ANCHOR_END: exercise-gdestroy
 }
 // ANCHOR_END: goexit0

@@ -20,11 +20,9 @@ pub extern "C" fn runtime_main() {
     unsafe {
         // Go first sets maxstacksize (250 MB on 32-bit, proc.go:159); our stacks are fixed.
         // Allow newproc to start new Ms.
-        // EXERCISE(runtime_main:started) BEGIN
-        // ANCHOR: ex_runtime_main_started
+        // ANCHOR: exercise-runtime_main-started
         *runtime_mainStarted.get() = true;
-        // ANCHOR_END: ex_runtime_main_started
-        // EXERCISE(runtime_main:started) END
+        // ANCHOR_END: exercise-runtime_main-started
         boottrace!(
             "runtime.main",
             "g{} running: mainStarted=true; calling main.main",
@@ -33,8 +31,7 @@ pub extern "C" fn runtime_main() {
         // Go starts sysmon on a new M here (proc.go:171), locks the OS thread for the
         // package initializers (doInit) and enables the GC. We have no second M, no
         // initializers and no GC.
-        // EXERCISE(runtime_main:call) BEGIN
-        // ANCHOR: ex_runtime_main_call
+        // ANCHOR: exercise-runtime_main-call
         let main_main = runtime_main_main;
         if main_main == 0 {
             crate::print::throw(
@@ -44,8 +41,7 @@ pub extern "C" fn runtime_main() {
         let fn_: extern "C" fn() = core::mem::transmute(main_main);
         fn_(); // make an indirect call, as the linker doesn't know the address of the main package when laying down the runtime
         crate::sys_linux_386::runtime_exit(0)
-        // ANCHOR_END: ex_runtime_main_call
-        // EXERCISE(runtime_main:call) END
+        // ANCHOR_END: exercise-runtime_main-call
     }
 }
 // ANCHOR_END: runtime_main

@@ -126,8 +126,7 @@ pub unsafe fn findRunnable() -> (*mut g, bool) {
     let pp = (*mp).p;
     let sched = sched();
 
-    // EXERCISE(findrunnable) BEGIN
-    // ANCHOR: ex_findrunnable
+    // ANCHOR: exercise-findrunnable
     // 1. Check the global runnable queue once in a while to ensure fairness. Otherwise two
     //    goroutines can completely occupy the local runqueue by constantly respawning
     //    each other.
@@ -166,8 +165,7 @@ pub unsafe fn findRunnable() -> (*mut g, bool) {
             return (gp, inheritTime);
         }
     }
-    // ANCHOR_END: ex_findrunnable
-    // EXERCISE(findrunnable) END
+    // ANCHOR_END: exercise-findrunnable
 
     // 6. Nothing to do. Go would drop the P and stop this M (stopm) until another M, a
     //    timer or the network poller makes work. We have one M, no timers and no poller:
@@ -345,8 +343,7 @@ pub struct randomEnum {
 impl randomOrder {
     /// `reset(count)`: the strides in [1, count] coprime with count.
     pub fn reset(&mut self, count: u32) {
-        // EXERCISE(randomorder:reset) BEGIN
-        // ANCHOR: ex_randomorder_reset
+        // ANCHOR: exercise-randomorder-reset
         self.count = count;
         if self.coprimes.cap < count as usize {
             self.coprimes.array = crate::malloc::growslice::<u32>(count as usize);
@@ -359,13 +356,11 @@ impl randomOrder {
                 self.coprimes.len += 1;
             }
         }
-        // ANCHOR_END: ex_randomorder_reset
-        // EXERCISE(randomorder:reset) END
+        // ANCHOR_END: exercise-randomorder-reset
     }
     /// `start(i)`: begin at i % count with stride coprimes[i / count % len(coprimes)].
     pub fn start(&self, i: u32) -> randomEnum {
-        // EXERCISE(randomorder:start) BEGIN
-        // ANCHOR: ex_randomorder_start
+        // ANCHOR: exercise-randomorder-start
         let coprimes = unsafe { self.coprimes.as_slice() };
         randomEnum {
             i: 0,
@@ -373,8 +368,7 @@ impl randomOrder {
             pos: i % self.count,
             inc: coprimes[(i / self.count) as usize % coprimes.len()],
         }
-        // ANCHOR_END: ex_randomorder_start
-        // EXERCISE(randomorder:start) END
+        // ANCHOR_END: exercise-randomorder-start
     }
 }
 
@@ -383,12 +377,10 @@ impl randomEnum {
         self.i == self.count
     }
     pub fn next(&mut self) {
-        // EXERCISE(randomorder:next) BEGIN
-        // ANCHOR: ex_randomorder_next
+        // ANCHOR: exercise-randomorder-next
         self.i += 1;
         self.pos = (self.pos + self.inc) % self.count;
-        // ANCHOR_END: ex_randomorder_next
-        // EXERCISE(randomorder:next) END
+        // ANCHOR_END: exercise-randomorder-next
     }
     pub fn position(&self) -> u32 {
         self.pos
@@ -397,14 +389,12 @@ impl randomEnum {
 
 /// `gcd(a, b)` (proc.go:7115).
 pub fn gcd(mut a: u32, mut b: u32) -> u32 {
-    // EXERCISE(randomorder:gcd) BEGIN
-    // ANCHOR: ex_randomorder_gcd
+    // ANCHOR: exercise-randomorder-gcd
     while b != 0 {
         (a, b) = (b, a % b);
     }
     a
-    // ANCHOR_END: ex_randomorder_gcd
-    // EXERCISE(randomorder:gcd) END
+    // ANCHOR_END: exercise-randomorder-gcd
 }
 // ANCHOR_END: randomorder
 

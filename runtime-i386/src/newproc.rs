@@ -85,8 +85,7 @@ pub unsafe fn newproc1(fv: *const funcval, callergp: *mut g, callerpc: usize) ->
         throw("newproc1: new g is not Gdead");
     }
 
-    // EXERCISE(gostartcall:frame) BEGIN
-    // ANCHOR: ex_gostartcall_frame
+    // ANCHOR: exercise-gostartcall-frame
     // 4 words of "extra space in case of reads slightly beyond frame", no arguments
     // (sys.MinFrameSize is 0 and StackAlign 4 on 386).
     let totalSize = (4 * 4usize).next_multiple_of(4);
@@ -103,12 +102,10 @@ pub unsafe fn newproc1(fv: *const funcval, callergp: *mut g, callerpc: usize) ->
     (*newg).gopc = callerpc;
     (*newg).ancestors = 0;
     (*newg).startpc = (*fv).fn_;
-    // ANCHOR_END: ex_gostartcall_frame
-    // EXERCISE(gostartcall:frame) END
+    // ANCHOR_END: exercise-gostartcall-frame
 
     casgstatus(newg, _Gdead, _Grunnable);
-    // EXERCISE(goidcache) BEGIN
-    // ANCHOR: ex_goidcache
+    // ANCHOR: exercise-goidcache
     if (*pp).goidcache == (*pp).goidcacheend {
         // sched.goidgen is the last allocated id; this batch is
         // [sched.goidgen+1, sched.goidgen+_GoidCacheBatch]. At start-up goidgen is 0, so
@@ -120,8 +117,7 @@ pub unsafe fn newproc1(fv: *const funcval, callergp: *mut g, callerpc: usize) ->
     }
     (*newg).goid = (*pp).goidcache;
     (*pp).goidcache += 1;
-    // ANCHOR_END: ex_goidcache
-    // EXERCISE(goidcache) END
+    // ANCHOR_END: exercise-goidcache
     boottrace!(
         "newproc1",
         "g{} (parent g{}) stack=[{:#x}, {:#x}) sched.sp=hi-{} sched.pc={:#x} [sched.sp]=goexit+1, goidcache {}..{}",
@@ -178,8 +174,7 @@ pub unsafe fn allgadd(gp: *mut g) {
     if (*gp).atomicstatus == _Gidle {
         throw("allgadd: bad status Gidle");
     }
-    // EXERCISE(allgadd) BEGIN
-    // ANCHOR: ex_allgadd
+    // ANCHOR: exercise-allgadd
     let allgs = runtime_allgs.get();
     if (*allgs).len == (*allgs).cap {
         // append: double the backing array (the old one is not freed, as Go's GC keeps it
@@ -198,8 +193,7 @@ pub unsafe fn allgadd(gp: *mut g) {
     }
     *(*allgs).array.add((*allgs).len) = gp;
     (*allgs).len += 1;
-    // ANCHOR_END: ex_allgadd
-    // EXERCISE(allgadd) END
+    // ANCHOR_END: exercise-allgadd
 }
 
 /// `gcount()` (proc.go:5264-5276): the number of live goroutines, all gs but the dead ones
@@ -233,16 +227,14 @@ pub unsafe fn gostartcallfn(buf: *mut gobuf, fv: *const funcval) {
 /// # Safety
 /// As gostartcallfn.
 pub unsafe fn gostartcall(buf: *mut gobuf, fn_: usize, ctxt: *const u8) {
-    // EXERCISE(gostartcall:gostartcall) BEGIN
-    // ANCHOR: ex_gostartcall_gostartcall
+    // ANCHOR: exercise-gostartcall-gostartcall
     let mut sp = (*buf).sp;
     sp -= 4; // goarch.PtrSize
     *(sp as *mut usize) = (*buf).pc;
     (*buf).sp = sp;
     (*buf).pc = fn_;
     (*buf).ctxt = ctxt;
-    // ANCHOR_END: ex_gostartcall_gostartcall
-    // EXERCISE(gostartcall:gostartcall) END
+    // ANCHOR_END: exercise-gostartcall-gostartcall
 }
 // ANCHOR_END: gostartcall
 
@@ -321,8 +313,7 @@ pub unsafe fn gfput(pp: *mut p, gp: *mut g) {
     if (*gp).atomicstatus != _Gdead {
         throw("gfput: bad status (not Gdead)");
     }
-    // EXERCISE(gfree:gfput) BEGIN
-    // ANCHOR: ex_gfree_gfput
+    // ANCHOR: exercise-gfree-gfput
     let stksize = (*gp).stack.hi - (*gp).stack.lo;
     if stksize != startingStackSize {
         // non-standard stack size - free it.
@@ -365,8 +356,7 @@ pub unsafe fn gfput(pp: *mut p, gp: *mut g) {
         }
         (*sched).gFree_n += inc;
     }
-    // ANCHOR_END: ex_gfree_gfput
-    // EXERCISE(gfree:gfput) END
+    // ANCHOR_END: exercise-gfree-gfput
 }
 // ANCHOR_END: gfput
 
@@ -390,8 +380,7 @@ pub unsafe fn gqueue_push(q: *mut gQueue, gp: *mut g) {
 /// # Safety
 /// `pp` a valid P.
 pub unsafe fn gfget(pp: *mut p) -> *mut g {
-    // EXERCISE(gfree:gfget) BEGIN
-    // ANCHOR: ex_gfree_gfget
+    // ANCHOR: exercise-gfree-gfget
     let sched = sched();
     loop {
         if (*pp).gFree.head.is_null()
@@ -432,8 +421,7 @@ pub unsafe fn gfget(pp: *mut p) -> *mut g {
         (*gp).stackguard0 = (*gp).stack.lo + stackGuard;
     }
     gp
-    // ANCHOR_END: ex_gfree_gfget
-    // EXERCISE(gfree:gfget) END
+    // ANCHOR_END: exercise-gfree-gfget
 }
 // ANCHOR_END: gfget
 
@@ -446,8 +434,7 @@ pub unsafe fn gfget(pp: *mut p) -> *mut g {
 /// # Safety
 /// `pp` a valid P owned by this M; `gp` a runnable g.
 pub unsafe fn runqput(pp: *mut p, gp: *mut g, next: bool) {
-    // EXERCISE(runqput:runqput) BEGIN
-    // ANCHOR: ex_runqput_runqput
+    // ANCHOR: exercise-runqput-runqput
     let mut gp = gp;
     if next {
         let oldnext = (*pp).runnext;
@@ -471,8 +458,7 @@ pub unsafe fn runqput(pp: *mut p, gp: *mut g, next: bool) {
         }
         // the queue is not full, now the put above must succeed
     }
-    // ANCHOR_END: ex_runqput_runqput
-    // EXERCISE(runqput:runqput) END
+    // ANCHOR_END: exercise-runqput-runqput
 }
 // ANCHOR_END: runqput
 
@@ -483,8 +469,7 @@ pub unsafe fn runqput(pp: *mut p, gp: *mut g, next: bool) {
 /// # Safety
 /// `pp` a valid P whose ring is full (t - h == 256).
 pub unsafe fn runqputslow(pp: *mut p, gp: *mut g, h: u32, t: u32) -> bool {
-    // EXERCISE(runqput:runqputslow) BEGIN
-    // ANCHOR: ex_runqput_runqputslow
+    // ANCHOR: exercise-runqput-runqputslow
     const N: usize = 256;
     let mut batch = [null_mut::<g>(); N / 2 + 1];
     // First, grab a batch from local queue.
@@ -508,8 +493,7 @@ pub unsafe fn runqputslow(pp: *mut p, gp: *mut g, h: u32, t: u32) -> bool {
     // Now put the batch on global queue.
     globrunqputbatch(q, n as i32 + 1);
     true
-    // ANCHOR_END: ex_runqput_runqputslow
-    // EXERCISE(runqput:runqputslow) END
+    // ANCHOR_END: exercise-runqput-runqputslow
 }
 // ANCHOR_END: runqputslow
 

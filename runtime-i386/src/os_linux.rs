@@ -54,8 +54,7 @@ pub unsafe extern "C" fn runtime_args(c: i32, v: *const *const u8) {
 /// # Safety
 /// `argv` must point at the kernel's argument block.
 pub unsafe fn sysargs(argc: i32, argv: *const *const u8) {
-    // EXERCISE(sysargs:sysargs) BEGIN
-    // ANCHOR: ex_sysargs_sysargs
+    // ANCHOR: exercise-sysargs-sysargs
     let mut n = argc as usize + 1;
     // skip over argv, envp to get to auxv
     while !argv_index(argv, n).is_null() {
@@ -70,8 +69,7 @@ pub unsafe fn sysargs(argc: i32, argv: *const *const u8) {
         len += 2;
     }
     let pairs = sysauxv(core::slice::from_raw_parts(auxvp, len + 2));
-    // ANCHOR_END: ex_sysargs_sysargs
-    // EXERCISE(sysargs:sysargs) END
+    // ANCHOR_END: exercise-sysargs-sysargs
     if pairs == 0 {
         crate::print::throw("sysargs: no auxiliary vector on the stack");
     }
@@ -84,8 +82,7 @@ pub unsafe fn sysargs(argc: i32, argv: *const *const u8) {
 /// every pair to vdsoauxv (AT_SYSINFO_EHDR). We also take AT_SYSINFO, the address of
 /// `__kernel_vsyscall`: from now on system calls enter the kernel through it.
 pub fn sysauxv(auxv: &[usize]) -> usize {
-    // EXERCISE(sysargs:sysauxv) BEGIN
-    // ANCHOR: ex_sysargs_sysauxv
+    // ANCHOR: exercise-sysargs-sysauxv
     let mut i = 0;
     while i + 1 < auxv.len() && auxv[i] != _AT_NULL {
         let (tag, val) = (auxv[i], auxv[i + 1]);
@@ -101,8 +98,7 @@ pub fn sysauxv(auxv: &[usize]) -> usize {
         }
         i += 2;
     }
-    // ANCHOR_END: ex_sysargs_sysauxv
-    // EXERCISE(sysargs:sysauxv) END
+    // ANCHOR_END: exercise-sysargs-sysauxv
     unsafe { *auxvPairs.get() = i / 2 };
     boottrace!(
         "args",
@@ -155,8 +151,7 @@ pub extern "C" fn runtime_osinit() {
 /// `getproccount()` (os_linux.go:97-122): the number of CPUs in our affinity mask.
 /// The kernel returns how many bytes of the mask it wrote; count their set bits.
 pub fn getproccount() -> i32 {
-    // EXERCISE(getproccount) BEGIN
-    // ANCHOR: ex_getproccount
+    // ANCHOR: exercise-getproccount
     const maxCPUs: usize = 64 * 1024;
     let mut buf = [0u8; maxCPUs / 8];
     let r = sched_getaffinity(0, &mut buf);
@@ -172,8 +167,7 @@ pub fn getproccount() -> i32 {
     } else {
         n
     }
-    // ANCHOR_END: ex_getproccount
-    // EXERCISE(getproccount) END
+    // ANCHOR_END: exercise-getproccount
 }
 // ANCHOR_END: getproccount
 

@@ -67,8 +67,7 @@ const USEABLE: u32 = 0x40;
 /// (GDT, ring 3). `limit` is ignored: the segment spans the address space.
 #[no_mangle]
 pub extern "C" fn runtime_setldt(_entry: i32, base: usize, _limit: i32) {
-    // EXERCISE(tls:setldt) BEGIN
-    // ANCHOR: ex_tls_setldt
+    // ANCHOR: exercise-tls-setldt
     let address = base + 4;
     unsafe { *(address as *mut usize) = address };
     let entry = unsafe { *runtime_tls_entry_number.get() };
@@ -98,8 +97,7 @@ pub extern "C" fn runtime_setldt(_entry: i32, base: usize, _limit: i32) {
         x86::segmentation::load_gs(x86::segmentation::SegmentSelector::from_raw(sel));
         *tlsReady.get() = true;
     }
-    // ANCHOR_END: ex_tls_setldt
-    // EXERCISE(tls:setldt) END
+    // ANCHOR_END: exercise-tls-setldt
 }
 // ANCHOR_END: setldt
 

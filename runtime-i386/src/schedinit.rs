@@ -41,8 +41,7 @@ pub mod pmask {
 /// `atoi64(s)` (string.go:360-402): an optional '-' then decimal digits, nothing else
 /// (no '+', no spaces, not empty), without overflowing int64.
 pub fn atoi64(s: &[u8]) -> Option<i64> {
-    // EXERCISE(gomaxprocs:atoi64) BEGIN
-    // ANCHOR: ex_gomaxprocs_atoi64
+    // ANCHOR: exercise-gomaxprocs-atoi64
     if s.is_empty() {
         return None;
     }
@@ -73,21 +72,18 @@ pub fn atoi64(s: &[u8]) -> Option<i64> {
     }
     let n = un as i64;
     Some(if neg { n.wrapping_neg() } else { n })
-    // ANCHOR_END: ex_gomaxprocs_atoi64
-    // EXERCISE(gomaxprocs:atoi64) END
+    // ANCHOR_END: exercise-gomaxprocs-atoi64
 }
 
 /// `atoi32(s)` (string.go:416-421): atoi64, and the value must fit in an int32.
 /// (`atoi`, for Go's 32-bit `int` on 386, is the same function.)
 pub fn atoi32(s: &[u8]) -> Option<i32> {
-    // EXERCISE(gomaxprocs:atoi32) BEGIN
-    // ANCHOR: ex_gomaxprocs_atoi32
+    // ANCHOR: exercise-gomaxprocs-atoi32
     match atoi64(s) {
         Some(n) if n == n as i32 as i64 => Some(n as i32),
         _ => None,
     }
-    // ANCHOR_END: ex_gomaxprocs_atoi32
-    // EXERCISE(gomaxprocs:atoi32) END
+    // ANCHOR_END: exercise-gomaxprocs-atoi32
 }
 // ANCHOR_END: atoi32
 
@@ -145,14 +141,12 @@ impl core::fmt::Display for EnvValue {
 /// { procs = n }`. An unset or empty variable, a non-number, zero, a negative number or one
 /// that does not fit in an int32 all leave `ncpu`.
 pub fn gomaxprocs_from_env(ncpu: i32, env: Option<&[u8]>) -> i32 {
-    // EXERCISE(gomaxprocs:env) BEGIN
-    // ANCHOR: ex_gomaxprocs_env
+    // ANCHOR: exercise-gomaxprocs-env
     match atoi32(env.unwrap_or(b"")) {
         Some(n) if n > 0 => n,
         _ => ncpu,
     }
-    // ANCHOR_END: ex_gomaxprocs_env
-    // EXERCISE(gomaxprocs:env) END
+    // ANCHOR_END: exercise-gomaxprocs-env
 }
 
 /// `mcommoninit(mp, id)` (proc.go:889-925): give the M an id, its signal g, and put it on
@@ -278,8 +272,7 @@ pub unsafe fn procresize(nprocs: i32) -> *mut p {
         *slot = pp;
     }
 
-    // EXERCISE(procresize:idle) BEGIN
-    // ANCHOR: ex_procresize_idle
+    // ANCHOR: exercise-procresize-idle
     let gp = crate::gogo::getg();
     let mp = (*gp).m;
     if !(*mp).p.is_null() && (*(*mp).p).id < nprocs {
@@ -315,8 +308,7 @@ pub unsafe fn procresize(nprocs: i32) -> *mut p {
             runnablePs = pp;
         }
     }
-    // ANCHOR_END: ex_procresize_idle
-    // EXERCISE(procresize:idle) END
+    // ANCHOR_END: exercise-procresize-idle
     crate::mstart::stealOrder_reset(nprocs as u32);
     *runtime_gomaxprocs.get() = nprocs;
     boottrace!(
@@ -366,8 +358,7 @@ pub unsafe fn wirep(pp: *mut p) {
 /// # Safety
 /// `pp` must be a valid P with an empty run queue.
 pub unsafe fn pidleput(pp: *mut p) {
-    // EXERCISE(procresize:pidleput) BEGIN
-    // ANCHOR: ex_procresize_pidleput
+    // ANCHOR: exercise-procresize-pidleput
     if !runqempty(pp) {
         throw("pidleput: P has non-empty run queue");
     }
@@ -378,8 +369,7 @@ pub unsafe fn pidleput(pp: *mut p) {
     (*pp).link = (*sched).pidle;
     (*sched).pidle = pp;
     (*sched).npidle += 1;
-    // ANCHOR_END: ex_procresize_pidleput
-    // EXERCISE(procresize:pidleput) END
+    // ANCHOR_END: exercise-procresize-pidleput
 }
 // ANCHOR_END: pidleput
 

@@ -1,0 +1,13 @@
+// The starter stub of exercise `allgadd`: what `make exercise EX=allgadd` puts between
+// the markers of the same name in runtime-i386/src/newproc.rs.
+
+// ANCHOR: exercise-allgadd
+// TODO(exercise allgadd): append gp to the global slice runtime_allgs, as Go's
+// `allgs = append(allgs, gp)`. When len == cap, allocate a bigger backing
+// array with malloc::persistentalloc (64 pointers the first time, then twice
+// the capacity), copy the old pointers over (the old array is not freed: we
+// have no GC), and keep the new array and capacity. Then store gp at index
+// len and count it.
+let _ = gp;
+crate::print::throw("exercise allgadd: not implemented");
+// ANCHOR_END: exercise-allgadd

@@ -35,6 +35,7 @@ fn gomaxprocs_cases() -> Vec<(Env<'static>, i64)> {
 
 #[test]
 fn every_chapter_program_boots_and_reports_its_stage() {
+    let _g = gmp_boot_book::graded();
     for ch in CHAPTERS {
         let s = state(ch, Env::Unset);
         assert_eq!(s["stage"], ch);
@@ -47,6 +48,7 @@ fn every_chapter_program_boots_and_reports_its_stage() {
 
 #[test]
 fn globals_are_zero_before_rt0_go_runs() {
+    let _g = gmp_boot_book::graded();
     let s = state("globals", Env::Set("8"));
     assert_eq!(i(&s["gomaxprocs"]), 0);
     assert_eq!(i(&s["ncpu"]), 0);
@@ -76,6 +78,7 @@ fn globals_are_zero_before_rt0_go_runs() {
 
 #[test]
 fn chapter_programs_refuse_unknown_arguments_like_go_flag() {
+    let _g = gmp_boot_book::graded();
     for ch in ["globals", "schedinit", "mainpc"] {
         let out = run(ch, &["--jsn"], Env::Unset);
         assert_eq!(out.status.code(), Some(2), "{ch}");
@@ -100,6 +103,7 @@ fn chapter_programs_refuse_unknown_arguments_like_go_flag() {
 
 #[test]
 fn rt0_386_sees_the_kernels_argument_block() {
+    let _g = gmp_boot_book::graded();
     let out = run("rt0_386", &["--json", "-json"], Env::Unset);
     assert!(out.status.success());
     let s: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -123,6 +127,7 @@ fn rt0_386_sees_the_kernels_argument_block() {
 
 #[test]
 fn rt0_go_sets_up_g0_tls_and_reads_the_os() {
+    let _g = gmp_boot_book::graded();
     let s = state("rt0_go", Env::Unset);
     let g0 = &s["g0"];
     let (lo, hi) = (u(&g0["stack"]["lo"]), u(&g0["stack"]["hi"]));
@@ -188,6 +193,7 @@ fn check_schedinit(s: &Value, want: i64) {
 
 #[test]
 fn schedinit_honours_gomaxprocs_exactly_as_go() {
+    let _g = gmp_boot_book::graded();
     for (env, want) in gomaxprocs_cases() {
         let s = state("schedinit", env);
         check_schedinit(&s, want);
@@ -217,6 +223,7 @@ fn check_g1(s: &Value, status: &str) {
 
 #[test]
 fn newproc_puts_main_goroutine_in_p0_runnext() {
+    let _g = gmp_boot_book::graded();
     for (env, want) in [(Env::Unset, ncpu()), (Env::Set("8"), 8), (Env::Set("1"), 1)] {
         let s = state("newproc", env);
         check_schedinit(&s, want);
@@ -237,6 +244,7 @@ fn newproc_puts_main_goroutine_in_p0_runnext() {
 
 #[test]
 fn mstart_schedules_g1_and_moves_g0s_guards() {
+    let _g = gmp_boot_book::graded();
     let s = state("mstart", Env::Set("8"));
     check_schedinit(&s, 8);
     check_g1(&s, "_Grunning");
@@ -268,6 +276,7 @@ fn mstart_schedules_g1_and_moves_g0s_guards() {
 
 #[test]
 fn gogo_lands_in_runtime_main_with_sched_cleared() {
+    let _g = gmp_boot_book::graded();
     let s = state("gogo", Env::Unset);
     check_g1(&s, "_Grunning");
     assert_eq!(s["allgs"][0]["sched"]["sp"], 0, "gogo clears sched.sp");
@@ -278,6 +287,7 @@ fn gogo_lands_in_runtime_main_with_sched_cleared() {
 
 #[test]
 fn main_main_runs_after_runtime_main_sets_main_started() {
+    let _g = gmp_boot_book::graded();
     let s = state("mainpc", Env::Set("33"));
     check_schedinit(&s, 33);
     check_g1(&s, "_Grunning");
@@ -286,6 +296,7 @@ fn main_main_runs_after_runtime_main_sets_main_started() {
 
 #[test]
 fn boot_trace_prints_every_step_in_order() {
+    let _g = gmp_boot_book::graded();
     let out = run("mainpc", &[], Env::Set("4")).stderr;
     assert!(out.is_empty(), "no trace without BOOTTRACE");
     let out =
@@ -323,6 +334,7 @@ fn boot_trace_prints_every_step_in_order() {
 
 #[test]
 fn ten_thousand_goroutines_all_run_and_are_recycled() {
+    let _g = gmp_boot_book::graded();
     let out = run("goroutines", &[], Env::Unset);
     assert!(
         out.status.success(),
@@ -343,6 +355,7 @@ fn ten_thousand_goroutines_all_run_and_are_recycled() {
 
 #[test]
 fn stack_overflow_is_a_fatal_error_naming_the_goroutine() {
+    let _g = gmp_boot_book::graded();
     for (args, goid) in [(&[][..], 2), (&["main"][..], 1)] {
         let out = run("stackoverflow", args, Env::Unset);
         assert_eq!(
@@ -365,6 +378,7 @@ fn stack_overflow_is_a_fatal_error_naming_the_goroutine() {
 
 #[test]
 fn release_build_boots_runs_goroutines_and_reports_overflow() {
+    let _g = gmp_boot_book::graded();
     use gmp_boot_book::run_profile;
     let out = run_profile("release", "mainpc", &["--json"], Env::Set("8"), &[]);
     assert!(out.status.success());
@@ -391,6 +405,7 @@ fn release_build_boots_runs_goroutines_and_reports_overflow() {
 
 #[test]
 fn running_out_of_memory_is_a_fatal_error_not_corruption() {
+    let _g = gmp_boot_book::graded();
     // 10,000 goroutine stacks need ~680 MB of address space; allow 100 MB. The failing
     // mmap2 must be reported as Go reports running out of memory (mheap.go:1487,
     // mcache.go:236), with exit status 2.

@@ -26,17 +26,33 @@ mod runq;
 mod steal;
 mod strconv;
 
+/// The grader's proof that a test ran to its end (shared with the integration tests).
+#[path = "../../tests/support/graded.rs"]
+mod graded;
+
 static LOCK: Mutex<()> = Mutex::new(());
 
+/// What [`lock`] and [`fresh`] return: the lock, and the grader's guard ([`graded`]), which
+/// reports the test as finished when it ends without a panic.
+pub(crate) struct Locked {
+    _graded: graded::Graded,
+    _lock: MutexGuard<'static, ()>,
+}
+
 /// Serialises with every other test that touches the runtime's globals (a failed test
-/// poisons the mutex; the state is reset anyway, so the poison is ignored).
-pub(crate) fn lock() -> MutexGuard<'static, ()> {
-    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+/// poisons the mutex; the state is reset anyway, so the poison is ignored). Every unit test
+/// takes it (or [`fresh`]) first, which also takes the grader's guard.
+pub(crate) fn lock() -> Locked {
+    let _graded = graded::graded();
+    Locked {
+        _graded,
+        _lock: LOCK.lock().unwrap_or_else(|e| e.into_inner()),
+    }
 }
 
 /// Takes the lock and puts every runtime global back to its boot-time zero value, then
 /// links m0 and g0 the way rt0_go does (`g0.m = &m0; m0.g0 = &g0`).
-pub(crate) fn fresh() -> MutexGuard<'static, ()> {
+pub(crate) fn fresh() -> Locked {
     let guard = lock();
     reset();
     guard

@@ -1,7 +1,7 @@
 //! Structure layout against Go 1.22's linux/386 go_asm.h (runtime2.go: gobuf 324, stack 411,
 //! g 422, m 550, p 646, schedt 799), status names, and symbol lookup (symtab.go findfunc).
 
-use super::lock;
+use super::{fresh, lock};
 use crate::globals::*;
 use std::collections::HashSet;
 
@@ -102,19 +102,47 @@ fn status_values_and_names() {
     assert_eq!(pstatus_name(9), "_P?");
 }
 
-/// `Slice::as_slice`: a nil slice is empty; otherwise len elements.
+/// `Slice::as_slice`: the `len` elements at `array` (not `cap`), in place.
 #[test]
 fn slice_header() {
     let _l = lock();
-    let nil: Slice<u32> = Slice::nil();
-    assert!(unsafe { nil.as_slice() }.is_empty());
     let mut v = [1u32, 2, 3, 4];
     let s = Slice {
         array: v.as_mut_ptr(),
         len: 3,
         cap: 4,
     };
-    assert_eq!(unsafe { s.as_slice() }, &[1, 2, 3]);
+    let got = unsafe { s.as_slice() };
+    assert_eq!(got, &[1, 2, 3]);
+    assert_eq!(
+        got.as_ptr(),
+        v.as_ptr(),
+        "the slice's own array, not a copy"
+    );
+    let one = Slice {
+        array: v[3..].as_mut_ptr(),
+        len: 1,
+        cap: 1,
+    };
+    assert_eq!(unsafe { one.as_slice() }, &[4]);
+}
+
+/// A nil slice (null array) and an empty one are empty slices (from_raw_parts would be
+/// undefined behaviour on a null pointer), and so are allp and allgs before the boot.
+#[test]
+fn nil_slices_are_empty() {
+    let _l = fresh();
+    let nil: Slice<u32> = Slice::nil();
+    assert!(unsafe { nil.as_slice() }.is_empty());
+    let mut v = [7u32];
+    let empty = Slice {
+        array: v.as_mut_ptr(),
+        len: 0,
+        cap: 1,
+    };
+    assert!(unsafe { empty.as_slice() }.is_empty());
+    assert!(allp().is_empty());
+    assert!(allgs().is_empty());
 }
 
 /// Where the test executable is loaded: the chapter programs are static non-PIE

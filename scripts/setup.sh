@@ -5,7 +5,8 @@
 #
 #   scripts/setup.sh           the runtime: rustup target i686, clippy/rustfmt, gcc-multilib
 #   scripts/setup.sh book      only the book: mdbook 0.5.4, mdbook-mermaid 0.17.1 (.tools/)
-#   scripts/setup.sh test      runtime + book + chromium (browser test) + qemu-user (qemu-i386)
+#   scripts/setup.sh labs      runtime + gdb and bubblewrap (the graded tests, their sandbox)
+#   scripts/setup.sh test      runtime + book + labs + chromium (browser test) + qemu-user
 #   scripts/setup.sh go        runtime + golang-1.22-go/src (bookworm-backports), gdb, strace
 #   scripts/setup.sh all       all of the above
 #
@@ -18,9 +19,9 @@ want=("$@")
 [ ${#want[@]} -eq 0 ] && want=(runtime)
 for w in "${want[@]}"; do
     case $w in
-    runtime | book | test | go) ;;
-    all) want+=(runtime book test go) ;;
-    *) echo "usage: scripts/setup.sh [runtime|book|test|go|all]..." >&2; exit 2 ;;
+    runtime | book | labs | test | go) ;;
+    all) want+=(runtime book labs test go) ;;
+    *) echo "usage: scripts/setup.sh [runtime|book|labs|test|go|all]..." >&2; exit 2 ;;
     esac
 done
 has() { for w in "${want[@]}"; do [ "$w" = "$1" ] && return 0; done; return 1; }
@@ -53,7 +54,7 @@ apt_install() {
 }
 
 # --- the runtime: the i686 toolchain ---------------------------------------------------
-if has runtime || has test || has go; then
+if has runtime || has labs || has test || has go; then
     if ! rustup target list --installed | grep -qx i686-unknown-linux-gnu; then
         say "installing rustup target i686-unknown-linux-gnu"
         rustup target add i686-unknown-linux-gnu
@@ -95,6 +96,9 @@ if has book || has test; then
         say "installing mdbook-mermaid $MDBOOK_MERMAID_VERSION into .tools (cargo install, ~1 min)"
         (cd / && cargo install mdbook-mermaid --version "$MDBOOK_MERMAID_VERSION" --root "$TOOLS" 2>&1 | progress)
     fi
+fi
+if has labs || has test; then
+    apt_install gdb bubblewrap
 fi
 if has test; then
     command -v chromium >/dev/null || apt_install chromium

@@ -32,8 +32,13 @@ fn ex_is_an_exercise_name_never_a_command() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(!pwned.exists(), "make {target} ran the shell command in EX");
         assert_ne!(out.status.code(), Some(0), "make {target}: {err}");
-        // starter-pack takes a list of names (space or comma separated): `x;` is the first.
-        let name = if target == "starter-pack" { "x;" } else { &ex };
+        // starter-pack and grade take a list of names (space or comma separated): `x;` is
+        // the first.
+        let name = if ["starter-pack", "grade"].contains(&target) {
+            "x;"
+        } else {
+            &ex
+        };
         assert!(
             err.contains(&format!("unknown exercise '{name}'")),
             "make {target}: {err}"

@@ -185,6 +185,7 @@ fn each_mode_installs_what_it_needs() {
         "apt:chromium",
         "apt:qemu-user",
         "apt:gdb",
+        "apt:bubblewrap",
         "apt:strace",
         "cargo:mdbook",
         "cargo:mdbook-mermaid",

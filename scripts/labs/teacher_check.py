@@ -1,45 +1,33 @@
-"""The teacher check (`lab.py check`, run by `make test`).
+"""The teacher check (`make labs-check`, run by `make test`): the course as students get it.
 
-It never touches the working copy: it copies the project into target/labs/check/tree and
-works there, with its own cargo target directory (target/labs/check/cargo), so that
-incremental builds make the second run fast. It checks:
-
-  - the tool's own unit tests (test_lab.py) and the exercise definitions;
-  - the book: every chapter ends with its exercises, whose solutions are included from the
-    source by their ANCHOR, and the page for teachers exists;
-  - every reference solution scores 100;
-  - every starter stub compiles, scores less than 100 on its own exercise, and
-    `exercise-reset` gives back the reference byte for byte;
-  - bad input: an unknown exercise, student code that does not compile, that hangs, that
-    crashes the runtime: a clear message and a score, no traceback, no hang;
-  - the starter pack: every region stubbed, no line of any solution in it, no .git, it
-    builds and its grade is below 100; a student's solution graded with --student scores
-    100; the pack detects changes outside the regions.
-
-It prints one line per check and ends with `labs: N passed, M failed`.
+It works in copies of the project under target/labs/check/ (the working copy is never
+touched); every grading shares one build directory, so cargo rebuilds only what differs.
 """
 
-import io
+import base64
+from html import unescape
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import unittest
 from pathlib import Path
 
+import grade
+import handouts
 import lab
-from exercises import EXERCISES
+from lab import COURSE
 
-CHAPTERS = ["globals", "rt0_386", "rt0_go", "schedinit", "newproc", "mstart", "gogo", "mainpc"]
+PY = sys.executable
 
 
 class Checker:
     def __init__(self):
-        self.passed = 0
-        self.failed = []
-        self.t0 = time.time()
+        self.passed, self.failed, self.t0 = 0, [], time.time()
 
     def ok(self, cond, what, detail=""):
         if cond:
@@ -48,244 +36,323 @@ class Checker:
         else:
             self.failed.append(what)
             print(f"  FAIL  {what}")
-            for l in str(detail).strip().split("\n")[:40]:
-                print(f"        | {l}")
+            for line in str(detail).strip().split("\n")[-40:]:
+                print(f"        | {line}")
         sys.stdout.flush()
         return cond
 
     def section(self, title):
-        print(f"\n{title} ({time.time() - self.t0:.0f} s)")
-        sys.stdout.flush()
+        print(f"\n{title} ({time.time() - self.t0:.0f} s)", flush=True)
 
 
-def lab_cli(root, *args, timeout=900, env=None):
-    """Runs lab.py as a user would; returns (status, output)."""
-    e = dict(os.environ)
-    e.update(env or {})
-    r = subprocess.run([sys.executable, str(lab.HERE / "lab.py"), "--root", str(root)] + list(args),
-                       capture_output=True, text=True, timeout=timeout, env=e)
+def cli(root, *args, env=None):
+    """lab.py run as a user would: (exit status, output)."""
+    r = subprocess.run([PY, str(lab.HERE / "lab.py"), "--root", str(root), *args], capture_output=True,
+                       text=True, env=dict(os.environ, **(env or {})), timeout=1800)
     return r.returncode, r.stdout + r.stderr
 
 
-def check_definitions(c, tree):
-    c.ok(sum(e.points for e in EXERCISES) == 100, "the exercises' points add up to 100",
-         sum(e.points for e in EXERCISES))
-    names = [e.name for e in EXERCISES]
-    c.ok(len(set(names)) == len(names), "exercise names are unique")
-    c.ok(len(EXERCISES) >= 14, f"{len(EXERCISES)} exercises (at least 14)")
-    per = {ch: [e.name for e in EXERCISES if e.chapter == ch] for ch in CHAPTERS}
-    c.ok(all(1 <= len(v) <= 3 for v in per.values()) and all(e.chapter in CHAPTERS for e in EXERCISES),
-         "every chapter has one to three exercises", per)
-    bad = [f"{e.name}: {sum(t.points for t in e.tests)}" for e in EXERCISES
-           if sum(t.points for t in e.tests) + lab.INTEGRITY_POINTS != 100]
-    c.ok(not bad, "every exercise's tests add up to 100 (with the 5 for an unchanged runtime)", bad)
+def scores(root, *args, env=None):
+    """{exercise: score} of `lab.py grade --json` (None: needs another first), and the result."""
+    r = subprocess.run([PY, str(lab.HERE / "lab.py"), "--root", str(root), "grade", "--json", *args],
+                       capture_output=True, text=True, env=dict(os.environ, **(env or {})), timeout=1800)
     try:
-        regions = tree.regions()
-        for e in EXERCISES:
-            lab.regions_of(tree, e)
-        orphans = [k for k, r in regions.items() if r.name not in names]
-        c.ok(not orphans, f"{len(regions)} marked regions, each with its exercise and stub", orphans)
-    except lab.LabError as err:
-        c.ok(False, "the source's exercise regions match the definitions", err)
-        return
-    # The markers are the runtime's own comments: the ANCHOR lines frame every body.
-    framed = []
-    for r in regions.values():
-        lines = tree.read(r.path).split("\n")
-        if not (lines[r.start - 1].strip() == f"// ANCHOR: {r.anchor}"
-                and lines[r.stop].strip() == f"// ANCHOR_END: {r.anchor}"):
-            framed.append(r.key)
-    c.ok(not framed, "every region is framed by its mdBook ANCHOR (ex_...) lines", framed)
+        res = json.loads(r.stdout)
+    except ValueError:
+        return {}, {"output": r.stdout + r.stderr}
+    return {x["name"]: x["score"] for x in res["exercises"]}, res
 
 
-def check_book(c, tree):
-    regions = tree.regions()
+def git_copy(src, dst):
+    """A copy of the project committed to a fresh git repository, as a clone is."""
+    lab.copy_tree(src, dst)
+    for cmd in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "copy"]):
+        subprocess.run(["git", "-C", str(dst), "-c", "user.name=check", "-c", "user.email=check@example.invalid",
+                        *cmd], check=True, capture_output=True)
+    return lab.Tree(dst)
+
+
+def solve(tree, ex, reference):
+    """Puts the reference solution of `ex` into tree (a student's correct work)."""
+    for r in tree.regions_of(ex):
+        tree.write(r.path, lab.replace_body(tree.read(r.path), r.path, r.key, reference[r.key]))
+
+
+def check_course(c, tree):
+    exs, regions = COURSE.exercises, tree.regions()
+    c.ok(sum(e.points for e in exs) == 100, "the exercises' points add up to 100")
+    bad = [e.name for e in exs if sum(p for p, _ in e.tests) != 100 - lab.INTEGRITY_POINTS]
+    c.ok(not bad, "every exercise's tests add up to 95 (5 more for an unchanged runtime)", bad)
+    per = {ch: [e.name for e in exs if lab.chapter_of(e, regions) == ch] for ch in lab.CHAPTERS}
+    c.ok(all(1 <= len(v) <= 3 for v in per.values()), "every chapter has one to three exercises", per)
+    order = [e.name for e in exs]
+    late = [f"{e.name} needs {n}" for e in exs for n in e.needs if n not in order or order.index(n) >= e.index]
+    c.ok(not late, "every exercise needs only exercises before it", late)
+    problems = []
+    for e in exs:
+        try:
+            tree.regions_of(e)
+        except lab.LabError as err:
+            problems.append(str(err))
+    c.ok(not problems and {r.name for r in regions.values()} == set(order),
+         f"{len(regions)} marked regions, each with its exercise and its stub", problems)
+    bad = {k: grade.forbidden(r.body, r.path) for k, r in regions.items() if grade.forbidden(r.body, r.path)}
+    c.ok(not bad, "no reference solution uses a construct the grader forbids", bad)
+    listed = {}
+    for f in {t.split("::")[0] for e in exs for _, t in e.tests}:
+        args = ["--lib"] if f == "lib" else ["--test", f]
+        r = subprocess.run(["cargo", "test", "--quiet", "-p", "runtime-i386" if f == "lib" else "gmp-boot-book",
+                            *args, "--", "--list"], cwd=tree.root, capture_output=True, text=True)
+        listed[f] = {l.removesuffix(": test") for l in r.stdout.splitlines() if l.endswith(": test")}
+    missing = [t for e in exs for _, t in e.tests if t.split("::", 1)[1] not in listed[t.split("::")[0]]]
+    c.ok(not missing, "every graded test is one of the project's tests", missing)
+    stale = handouts.write_book_pages(tree.root, COURSE, check=True)
+    c.ok(not stale, "the book's exercise pages are current (make handouts)", stale)
     src = tree.root / "chapters-src"
-    for ch in CHAPTERS:
-        p = src / f"{ch}.md"
-        text = p.read_text() if p.is_file() else ""
-        problems = []
-        run_it = text.find("\n## Run it")
-        ex_at = text.find("\n## Exercises")
-        if ex_at < 0:
-            problems.append("no '## Exercises' section")
-        elif run_it < 0 or ex_at < run_it:
-            problems.append("the Exercises section is not after 'Run it'")
-        elif re.search(r"^## ", text[ex_at + 2:], re.M):
-            problems.append("a section follows the Exercises section")
-        for e in (e for e in EXERCISES if e.chapter == ch):
-            if f"make grade EX={e.name}" not in text:
-                problems.append(f"no `make grade EX={e.name}`")
-            for r in (r for r in regions.values() if r.name == e.name):
-                inc = f"{{{{#include ../{r.path}:{r.anchor}}}}}"
-                at = text.find(inc)
-                if at < 0:
-                    problems.append(f"no {inc}")
-                elif text.rfind('<details class="solution">', 0, at) < text.rfind("</details>", 0, at):
-                    problems.append(f"{inc} is not inside a <details class=\"solution\"> block")
-        c.ok(not problems, f"chapter {ch}: exercises, grading commands, solutions included from the source",
-             "\n".join(problems))
-    t = src / "teachers.md"
-    text = t.read_text() if t.is_file() else ""
-    missing = [e.name for e in EXERCISES if not re.search(rf"\[`{e.name}`\]\([a-z0-9_]+\.md#exercise-[a-z0-9-]+\) \| [^|]+ \| {e.points} \|", text)]
-    c.ok(text and "make starter-pack" in text and "make grade" in text and not missing,
-         "chapters-src/teachers.md explains the workflow and lists every exercise with its points",
-         f"not in its table: {missing}")
+    noinc = [ch for ch in lab.CHAPTERS if f"{{{{#include generated/exercises-{ch}.md}}}}" not in (src / f"{ch}.md").read_text()]
+    c.ok(not noinc and all("generated/exercises-table.md" in (src / p).read_text() for p in ("exercises.md", "teachers.md")),
+         "every chapter includes its exercises; the Exercises and For teachers pages the order", noinc)
 
 
-def summary(scores):
-    return ", ".join(f"{k} {v}" for k, v in scores.items())
+def check_forgeries(c, copy, pack_src):
+    """Student code that tries to pass without doing the work scores 0 on the tests it touches."""
+    ex, key = COURSE.find("randomorder"), "randomorder-gcd"
+    forgeries = {
+        "fake harness output, then exit(0)": [
+            'crate::sys_linux_386::write1(1, b"test result: ok. 1 passed; 0 failed\\n");',
+            "crate::sys_linux_386::runtime_exit(0);"],
+        "the issue's forgery: #[cfg(test)] std::process::exit(0)": [
+            "#[cfg(test)]", "{", '    std::io::Write::write_all(&mut std::io::stdout(), b"1 passed\\n").ok();',
+            "    std::process::exit(0);", "}", "let _ = (a, b);", "0"],
+        "abort after printing": [
+            'crate::sys_linux_386::write1(1, b"1 passed\\n");',
+            "unsafe { core::ptr::null_mut::<u32>().write_volatile(0) };", "0"],
+        "writing a result file": [
+            'let fd = crate::sys_linux_386::syscall(5, [b"lab-result.json\\0".as_ptr() as usize, 0o101, 0o644, 0, 0, 0]);',
+            'crate::sys_linux_386::write1(fd as usize, b"{\\"score\\": 100, \\"passed\\": true}\\n");', "let _ = (a, b);", "0"],
+    }
+    original = copy.read(copy.regions()[key].path)
+    for what, body in forgeries.items():
+        r = copy.regions()[key]
+        copy.write(r.path, lab.replace_body(copy.read(r.path), r.path, key, lab.indented(body, r.indent)))
+        s, res = scores(copy.root, "randomorder")
+        x = (res.get("exercises") or [{}])[0]
+        gcd = [t for t in x.get("tests", []) if t["test"].endswith("gcd_values")]
+        c.ok(gcd and gcd[0]["earned"] == 0 and (s.get("randomorder") or 0) < 100,
+             f"forgery in randomorder's gcd, {what}: gcd_values scores 0 (randomorder {s.get('randomorder')}/100)",
+             json.dumps(x, indent=1)[-2500:])
+        copy.write(r.path, original)
+    # Editing a graded test, or the grader, outside the regions: never built, never run.
+    p = lab.Tree(pack_src)
+    test_rs = p.root / "runtime-i386/src/tests/order.rs"
+    keep_test = test_rs.read_text()
+    test_rs.write_text(re.sub(r"(fn \w+\(\) \{\n    let _l = \w+\(\);\n)", r"\1    return;\n", keep_test))
+    s, res = scores(p.root, "randomorder")
+    x = (res.get("exercises") or [{}])[0]
+    c.ok(s.get("randomorder") == 0 and "runtime-i386/src/tests/order.rs" in x.get("integrity", {}).get("changed", []),
+         "a student who makes randomorder's tests return early in their pack: `make grade` builds the pack as "
+         f"handed out, the stub scores {s.get('randomorder')}/100 and the edit is named",
+         json.dumps(x, indent=1)[-1500:])
+    gr = p.root / "scripts/labs/grade.py"
+    keep_grader = gr.read_text()
+    gr.write_text(keep_grader.replace('out["score"] = sum(', 'out["score"] = 100 or sum('))
+    s, res = scores(copy.root, "randomorder", "--student", str(p.root))
+    ch = (res.get("exercises") or [{}])[0].get("integrity", {}).get("changed", [])
+    c.ok(s.get("randomorder") == 0 and "scripts/labs/grade.py" in ch,
+         f"and edits the grader too: the teacher's grading gives randomorder {s.get('randomorder')}/100 and names "
+         "the changed grader and tests", ch)
+    test_rs.write_text(keep_test)
+    gr.write_text(keep_grader)
 
 
-def region_files_text(tree):
-    return {f.relative_to(tree.root).as_posix(): f.read_text() for f in lab.region_files(tree.root)}
+def check_side_effects(c, copy):
+    """A correct getproccount that also deletes README.md and writes outside the project."""
+    ex, key = COURSE.find("getproccount"), "getproccount"
+    r = copy.regions()[key]
+    original = copy.read(r.path)
+    outside = Path.home() / f"lab-side-effect-{os.getpid()}"
+    body = [f'crate::sys_linux_386::syscall(10, [b"{copy.root}/README.md\\0".as_ptr() as usize, 0, 0, 0, 0, 0]);',
+            f'crate::sys_linux_386::syscall(5, [b"{outside}\\0".as_ptr() as usize, 0o101, 0o644, 0, 0, 0]);'] + r.body
+    copy.write(r.path, lab.replace_body(original, r.path, key, lab.indented(body, r.indent)))
+    try:
+        for sandbox in ("bubblewrap", "none"):
+            env = {"LAB_SANDBOX": "none"} if sandbox == "none" else {}
+            s, res = scores(copy.root, "getproccount", env=env)
+            x = (res.get("exercises") or [{}])[0]
+            readme = (copy.root / "README.md").is_file()
+            if sandbox == "bubblewrap":
+                c.ok(res.get("sandbox") == "bubblewrap" and readme and not outside.exists(),
+                     "with bubblewrap, a correct getproccount that deletes README.md and writes to ~ changes "
+                     f"nothing (getproccount {s.get('getproccount')}/100)", json.dumps(res, indent=1)[-1500:])
+            else:
+                eff = x.get("integrity", {}).get("side_effects", [])
+                c.ok(s.get("getproccount", 100) < 100 and any("README.md" in e for e in eff)
+                     and any(str(outside) in e for e in eff),
+                     f"without a sandbox, the same side effects are caught: getproccount {s.get('getproccount')}/100, "
+                     f"the changes named", json.dumps(x, indent=1)[-1500:])
+            subprocess.run(["git", "-C", str(copy.root), "checkout", "-q", "README.md"])
+            outside.unlink(missing_ok=True)
+    finally:
+        copy.write(r.path, original)
 
 
-def main(tree, args):
+def check_workflow(c, pack, total_want):
+    """The pack's GitHub Classroom workflow: its steps, run here, report the points."""
+    wf = pack.root / ".github/workflows/classroom.yml"
+    r = subprocess.run(["/usr/bin/python3", "-c", "import json, sys, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)"],
+                       stdin=wf.open(), capture_output=True, text=True)
+    if not c.ok(r.returncode == 0, "the autograding workflow is valid YAML", r.stderr):
+        return
+    doc = json.loads(r.stdout)
+    steps = doc["jobs"]["run-autograding-tests"]["steps"]
+    reporter = [s for s in steps if s.get("uses", "").startswith("education/autograding-grading-reporter@")]
+    names = [e.name for e in pack.exercises()]
+    c.ok("push" in doc["on"] and len(reporter) == 1 and reporter[0]["with"]["runners"].split(",") == names,
+         "it runs on push and reports every exercise of the pack", json.dumps(steps, indent=1))
+    out = pack.root / "target" / "github_output"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("")
+    for s in steps:
+        if "run" in s:
+            p = subprocess.run(["bash", "-eo", "pipefail", "-c", s["run"]], cwd=pack.root, capture_output=True,
+                               text=True, env=dict(os.environ, GITHUB_OUTPUT=str(out)))
+            c.ok(p.returncode in (0, 1), f"workflow step `{s['name']}` runs here", p.stdout[-1500:] + p.stderr[-1500:])
+    outputs = dict(l.split("=", 1) for l in out.read_text().split("\n") if "=" in l)
+    total = maxs = 0
+    for name in names:
+        expr = reporter[0]["env"].get(f"{name.upper()}_RESULTS", "")
+        m = re.fullmatch(r"\$\{\{ steps\.grade\.outputs\.(\w+) \}\}", expr)
+        res = json.loads(base64.b64decode(outputs.get(m.group(1) if m else "", "")) or "{}")
+        maxs += res.get("max_score", 0)
+        total += sum(t["score"] for t in res.get("tests", []))
+    c.ok(round(total, 6) == total_want and maxs == sum(e.points for e in pack.exercises()),
+         f"the reporter's sum of the results: {total:g} of {maxs} points (want {total_want})")
+
+
+def main(tree):
     c = Checker()
     print(f"lab check: the classroom exercises of {tree.root}")
-
-    c.section("the tool")
-    suite = unittest.defaultTestLoader.loadTestsFromName("test_lab")
-    buf = io.StringIO()
-    res = unittest.TextTestRunner(stream=buf, verbosity=1).run(suite)
-    c.ok(res.wasSuccessful(), f"test_lab.py: {res.testsRun} unit tests of lab.py", buf.getvalue()[-3000:])
-    check_definitions(c, tree)
-    check_book(c, tree)
-
-    c.section("a copy of the project (the working copy is not touched)")
     work = tree.root / "target" / "labs" / "check"
-    copy_root = work / "tree"
-    lab.copy_tree(tree.root, copy_root)
-    for d in ("target/labs", ):  # no state carried over from the working copy
-        shutil.rmtree(copy_root / d, ignore_errors=True)
-    copy = lab.Tree(copy_root)
-    cargo_dir = work / "cargo"
-    c.ok(True, f"copied to {copy_root.relative_to(tree.root)}, cargo target {cargo_dir.relative_to(tree.root)}")
-    original = region_files_text(copy)
+    os.environ["LAB_BUILD_DIR"] = str(work / "build")
 
-    c.section("every reference solution scores 100")
-    out = io.StringIO()
-    scores = lab.grade(copy, None, target_dir=cargo_dir, out=out)
-    c.ok(all(v == 100 for v in scores.values()), "the reference: " + summary(scores), out.getvalue())
+    c.section("the tool and the course")
+    res = unittest.TextTestRunner(stream=sys.stdout, verbosity=0).run(
+        unittest.defaultTestLoader.loadTestsFromName("test_lab"))
+    c.ok(res.wasSuccessful(), f"test_lab.py: {res.testsRun} unit tests of the tools")
+    check_course(c, tree)
 
-    c.section("every starter stub compiles and scores less than 100; reset restores the reference")
-    for ex in EXERCISES:
-        lab.apply_exercise(copy, ex.name, quiet=True)
-        stubbed = lab.status(copy, ex) == "starter"
-        out = io.StringIO()
-        s = lab.grade(copy, [ex.name], target_dir=cargo_dir, fail_fast=True, out=out, quiet_build=True)
-        text = out.getvalue()
-        compiled = "does not compile" not in text
-        lab.reset_exercise(copy, ex.name, quiet=True)
-        same = region_files_text(copy) == original
-        c.ok(stubbed and compiled and s[ex.name] < 100 and same,
-             f"{ex.name}: the starter compiles and scores {s[ex.name]}/100; reset gives the reference back",
-             text if not (compiled and s[ex.name] < 100) else "the tree differs after reset")
-    c.ok(not (copy.state / "baseline.json").exists() and not any((copy.state / "pristine").glob("*")),
-         "after the resets no starter state is left in target/labs")
+    c.section("a copy of the project: every reference solution scores 100")
+    copy = git_copy(tree.root, work / "tree")
+    reference = {k: r.body for k, r in copy.regions().items()}
+    s, res = scores(copy.root)
+    c.ok(s and all(v == 100 for v in s.values()), "the reference: " + ", ".join(f"{k} {v}" for k, v in s.items()),
+         json.dumps(res)[-2000:])
+    c.ok(res.get("sandbox") == "bubblewrap", f"graded in a sandbox: {res.get('sandbox')}")
 
-    c.section("bad input gets a clear message and a score")
-    st, text = lab_cli(copy_root, "grade", "nosuch")
-    c.ok(st == 2 and "unknown exercise 'nosuch'" in text and "Traceback" not in text,
-         "an unknown exercise: exit 2 and the list of exercises", text)
-    st, text = lab_cli(copy_root, "exercise")
-    c.ok(st == 2 and "which exercise?" in text and "Traceback" not in text, "no exercise named: exit 2", text)
-    st, text = lab_cli(copy_root, "reset", "runqput")
-    c.ok(st == 0 and "already the reference" in text, "reset of a solved exercise says so", text)
+    c.section("every stub goes in with `make exercise` and out with `make exercise-reset`, byte for byte")
+    files = {f: (copy.root / f).read_bytes() for f in copy.files()}
+    for e in COURSE.exercises:
+        st1, out1 = cli(copy.root, "exercise", e.name)
+        starter = copy.status(e) == "starter"
+        st2, out2 = cli(copy.root, "reset", e.name)
+        c.ok(st1 == st2 == 0 and starter and {f: (copy.root / f).read_bytes() for f in copy.files()} == files,
+             f"{e.name}: stub in, reference back", out1 + out2)
 
-    def with_body(key, body, *grade_args, env=None):
+    c.section("bad input: a clear message and a score")
+    st, out = cli(copy.root, "grade", "nosuch")
+    c.ok(st == 2 and "unknown exercise 'nosuch'" in out and "Traceback" not in out, "an unknown exercise", out)
+    st, out = cli(copy.root, "exercise")
+    c.ok(st == 2 and "which exercise?" in out, "no exercise named", out)
+    st, out = cli(copy.root, "reset", "runqput")
+    c.ok(st == 0 and "already the reference" in out, "reset of a solved exercise says so", out)
+    for what, key, body, env, want in [
+            ("code that does not compile", "slice", ["this is not Rust"], {}, "does not compile"),
+            ("code that hangs", "gomaxprocs-env", ["let _ = (ncpu, env);", "loop {}"], {"LAB_TIMEOUT": "2"},
+             "did not finish in 2 s"),
+            ("code that crashes", "gomaxprocs-env", ["let _ = env;", "unsafe { *(8 as *mut i32) = ncpu };", "ncpu"], {},
+             "SIGSEGV")]:
         r = copy.regions()[key]
-        copy.write(r.path, lab.replace_body(copy.read(r.path), r.path, key, [r.indent + l for l in body]))
-        try:
-            t0 = time.time()
-            st, text = lab_cli(copy_root, "grade", *grade_args, "--fail-fast", env=env)
-            return st, text, time.time() - t0
-        finally:
-            copy.write(r.path, original[r.path])
+        keep = copy.read(r.path)
+        copy.write(r.path, lab.replace_body(keep, r.path, key, lab.indented(body, r.indent)))
+        st, out = cli(copy.root, "grade", key.split("-")[0], env=env)
+        copy.write(r.path, keep)
+        c.ok(st == 1 and want in out and "Traceback" not in out, f"{what}: {want!r}, and a score", out[-2500:])
 
-    st, text, _ = with_body("slice", ["this is not Rust"], "slice")
-    c.ok(st == 1 and "does not compile" in text and "total: 0/100" in text and "Traceback" not in text,
-         "code that does not compile: the compiler's errors and 0/100", text)
-    st, text, dt = with_body("gomaxprocs:env", ["let _ = (ncpu, env);", "loop {}"], "gomaxprocs",
-                             env={"LAB_TIMEOUT": "2"})
-    c.ok(st == 1 and "did not finish in 2 s" in text and "Traceback" not in text and dt < 120,
-         f"code that hangs: a time limit per run, then a score ({dt:.0f} s)", text)
-    st, text, _ = with_body("gomaxprocs:env", ["let _ = env;", "unsafe { *(8 as *mut i32) = ncpu };", "ncpu"], "gomaxprocs")
-    c.ok(st == 1 and "killed by SIGSEGV" in text and "Traceback" not in text,
-         "code that crashes the runtime: the signal, and a score", text)
-    c.ok(region_files_text(copy) == original, "the copy is back to the reference")
+    c.section("forgeries and side effects")
+    pack_dir, _, _ = lab.make_pack(copy, work / "forgery", [e.name for e in COURSE.exercises])
+    check_forgeries(c, copy, pack_dir)
+    check_side_effects(c, copy)
 
-    c.section("the starter pack")
-    pack_out = work / "pack"
-    try:
-        dst, tgz, nsecret = lab.make_pack(copy, pack_out)
-        made = True
-    except lab.LabError as e:
-        made = False
-        c.ok(False, "the starter pack has no solution lines", e)
-    if made:
-        c.ok(True, f"no line of any solution in the pack ({nsecret} distinctive solution lines searched)")
-        pack = lab.Tree(dst)
-        c.ok(all(lab.status(pack, e) == "starter" for e in EXERCISES), "every exercise is a stub in the pack")
-        c.ok(not (dst / ".git").exists() and not (dst / "target").exists() and tgz.is_file(),
-             "no .git and no target/ in the pack; the tarball is written")
-        mds = "".join(p.read_text() for p in (dst / "chapters-src").glob("*.md"))
-        c.ok('<details class="solution">' not in mds and not re.search(r"(?<!\\)\{\{#include [^}]*:ex_", mds),
-             "the book in the pack has no solution blocks")
-        out = io.StringIO()
-        s = lab.grade(pack, None, target_dir=work / "pack-cargo", fail_fast=True, out=out)
-        c.ok("does not compile" not in out.getvalue() and all(v < 100 for v in s.values()),
-             "the pack builds; every exercise scores less than 100 there", out.getvalue())
-        st, text = lab_cli(dst, "reset", "gogo")
-        c.ok(st == 2 and "no solutions" in text, "reset in the pack: there is no solution to restore", text)
-        st, text = lab_cli(dst, "exercise", "gogo")
-        c.ok(st == 0 and "already in starter form" in text, "exercise in the pack: already a stub", text)
-        # A student solves runqput in the full pack: it cannot boot through the other stubs
-        # there, but graded with --student (the reference for the others) it scores 100.
-        for r in copy.regions().values():
-            if r.name == "runqput":
-                pr = pack.regions()[r.key]
-                pack.write(pr.path, lab.replace_body(pack.read(pr.path), pr.path, r.key, r.body))
-        out = io.StringIO()
-        s = lab.grade(pack, ["runqput"], target_dir=work / "pack-cargo", out=out, quiet_build=True)
-        c.ok(s["runqput"] < 100 and "the boot stops in the stub of exercise rt0_386" in out.getvalue(),
-             "in the full pack a solved runqput still boots through the other stubs, and the grade says so",
-             out.getvalue())
-        st, text = lab_cli(copy_root, "grade", "runqput", "--student", str(dst))
-        c.ok(st == 0 and "total: 100/100" in text, "the student's runqput graded with --student: 100/100", text)
-        st_rs = dst / "runtime-i386" / "src" / "state.rs"
-        st_rs.write_text(st_rs.read_text() + "\n// a change outside the exercise regions\n")
-        st, text = lab_cli(copy_root, "grade", "runqput", "--student", str(dst))
-        c.ok(st == 1 and "total: 95/100" in text and "changed outside the exercise regions: runtime-i386/src/state.rs" in text,
-             "a change outside the regions costs the 5 points of an unchanged runtime", text)
+    c.section("the full starter pack")
+    dst, tgz, n = lab.make_pack(copy, work / "pack", [e.name for e in COURSE.exercises])
+    pack = lab.Tree(dst)
+    c.ok(True, f"no line of any solution in the pack ({n} distinctive solution lines searched)")
+    c.ok(all(pack.status(e) == "starter" for e in COURSE.exercises), "every exercise is the stub")
+    c.ok(pack.handed_out() and not (dst / "target").exists() and tgz.is_file()
+         and not any((dst / f).exists() for f in lab.TEACHER_ONLY),
+         "a git repository (one commit, as handed out), its tarball; no build output, no teacher material")
+    mds = "".join(p.read_text() for p in (dst / "chapters-src").rglob("*.md"))
+    readme = (dst / "README.md").read_text()
+    c.ok('<details class="solution">' not in mds and "teachers.md" not in mds and "make handin" in readme
+         and all(f"`{e.name}`" in readme for e in COURSE.exercises),
+         "its book has no solutions and no teachers' page; its README is the students' (order, grading, hand-in)")
+    st, out = cli(dst, "reset", "gogo")
+    c.ok(st == 2 and "no solutions" in out, "reset in the pack: there is no solution to restore", out)
+    mdbook = tree.root / ".tools" / "bin" / "mdbook"
+    r = subprocess.run([str(mdbook), "build", "--dest-dir", str(work / "pack-book")], cwd=dst,
+                       capture_output=True, text=True)
+    html = "".join(p.read_text(errors="replace") for p in (work / "pack-book").glob("*.html")) if r.returncode == 0 else ""
+    shown = {unescape(l).strip() for l in html.split("\n")}
+    leak = [l for l in lab.solution_lines(copy, COURSE.exercises) if l in shown]
+    c.ok(r.returncode == 0 and "exercise rt0_386: not implemented" in html and not leak,
+         "the pack's book builds, shows the stubs and no line of a solution", (r.stderr + str(leak[:5]))[-1500:])
+    r = subprocess.run(["bash", str(dst / ".ci" / "run")], cwd=dst, capture_output=True, text=True)
+    c.ok(r.returncode == 0 and "the pack is healthy" in r.stdout, "the untouched pack's own CI passes (.ci/run)",
+         r.stdout[-2000:] + r.stderr[-1000:])
+    s, res = scores(dst)
+    c.ok(s and all(v is None or v < 100 for v in s.values()),
+         "graded untouched, every exercise scores less than 100 (or needs one before it)",
+         ", ".join(f"{k} {v}" for k, v in s.items()))
+    for e in COURSE.exercises:
+        solve(pack, e, reference)
+        s, res = scores(dst, e.name)
+        c.ok(s.get(e.name) == 100, f"solved in order, {e.name} scores {s.get(e.name)}/100 with correct work alone",
+             json.dumps(res, indent=1)[-2000:])
+    st, out = cli(dst, "handin", "--out", str(work / "handin.json"))
+    s, _ = scores(copy.root, "--student", str(work / "handin.json"))
+    c.ok(st == 0 and s and all(v == 100 for v in s.values()), "the solved pack's hand-in, graded by the teacher: 100")
+    check_workflow(c, pack, 100)
 
-    c.section("a starter pack of one exercise (make starter-pack EX=runqput)")
-    try:
-        dst, tgz, nsecret = lab.make_pack(copy, work / "pack1", ["runqput"])
-        made = True
-    except lab.LabError as e:
-        made = False
-        c.ok(False, "the one-exercise pack has no line of runqput's solution", e)
-    if made:
-        pack = lab.Tree(dst)
-        c.ok(lab.status(pack, lab.find_exercise("runqput")) == "starter" and
-             lab.status(pack, lab.find_exercise("gogo")) != "starter",
-             f"only runqput is a stub; no line of its solution is in the pack ({nsecret} searched)")
-        st, text = lab_cli(dst, "exercise", "gogo")
-        c.ok(st == 2 and "not part of this starter pack" in text, "the other exercises are not part of it", text)
-        for r in copy.regions().values():
-            if r.name == "runqput":
-                pr = pack.regions()[r.key]
-                pack.write(pr.path, lab.replace_body(pack.read(pr.path), pr.path, r.key, r.body))
-        st, text = lab_cli(dst, "grade", env={"CARGO_TARGET_DIR": str(work / "pack1-cargo")})
-        c.ok(st == 0 and "total: 100/100" in text and "== runqput" in text and "== gogo" not in text,
-             "a solved runqput scores 100 in that pack, with `make grade` grading only runqput", text)
+    c.section("two gradings at once")
+    sub = subprocess.run(["git", "-C", str(dst), "stash", "-q"], capture_output=True)  # back to the stubs
+    got = {}
+    th = [threading.Thread(target=lambda k, root: got.__setitem__(k, scores(root)[0]), args=(k, root))
+          for k, root in (("tree", copy.root), ("pack", dst))]
+    for t in th:
+        t.start()
+    for t in th:
+        t.join()
+    want_pack = scores(dst)[0]
+    c.ok(sub.returncode == 0 and got.get("tree") and all(v == 100 for v in got["tree"].values())
+         and got.get("pack") == want_pack and want_pack,
+         "the reference and the untouched pack graded at once: the same scores as one after the other")
 
-    if not args.keep:
-        shutil.rmtree(copy_root, ignore_errors=True)
-        shutil.rmtree(pack_out, ignore_errors=True)
-        shutil.rmtree(work / "pack1", ignore_errors=True)
+    c.section("one-chapter packs (make starter-pack CHAPTER=...)")
+    for ch in lab.CHAPTERS:
+        names = [e.name for e in COURSE.exercises if lab.chapter_of(e, copy.regions()) == ch]
+        d, _, n = lab.make_pack(copy, work / f"lab-{ch}", names)
+        p = lab.Tree(d)
+        s0, _ = scores(d)
+        for e in p.exercises():
+            solve(p, e, reference)
+        s1, res = scores(d)
+        given = all(lab.norm(r.body) == lab.norm(reference[k]) for k, r in p.regions().items()
+                    if r.name not in names)
+        c.ok(set(s0) == set(names) and all(v is None or v < 100 for v in s0.values()) and given
+             and s1 and all(v == 100 for v in s1.values()),
+             f"{ch}: {', '.join(names)} stubbed ({', '.join(f'{k} {v}' for k, v in s0.items())}), "
+             f"solved {', '.join(f'{k} {v}' for k, v in s1.items())}", json.dumps(res)[-1500:])
+        shutil.rmtree(d.parent, ignore_errors=True)
 
     print(f"\nlab check took {time.time() - c.t0:.0f} s")
     if c.failed:

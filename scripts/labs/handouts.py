@@ -16,7 +16,8 @@ def test_label(test):
 
 def exercise_section(ex, regions, order, solutions=True):
     n = order.index(ex.name) + 1
-    needs = ", ".join(f"[`{x}`](#exercise-{x.replace('_', '-')})" for x in ex.needs) or "nothing before it"
+    needs = ", ".join(f"[`{x}`]({lab.chapter_of(lab.COURSE.find(x), regions)}.md#exercise-{x.replace('_', '-')})"
+                      for x in ex.needs) or "nothing before it"
     out = [f"### Exercise {n}: `{ex.name}`: {ex.title} ({ex.points} points) {{#exercise-{ex.name.replace('_', '-')}}}",
            "", ex.what, "", f"Needs: {needs}.", "", "**Hints**", ""]
     out += [f"- {h}" for h in ex.hints]

@@ -299,8 +299,8 @@ def main(tree):
     st, out = cli(dst, "reset", "gogo")
     c.ok(st == 2 and "no solutions" in out, "reset in the pack: there is no solution to restore", out)
     mdbook = tree.root / ".tools" / "bin" / "mdbook"
-    r = subprocess.run([str(mdbook), "build", "--dest-dir", str(work / "pack-book")], cwd=dst,
-                       capture_output=True, text=True)
+    r = subprocess.run([str(mdbook), "build", "--dest-dir", str(work / "pack-book")], cwd=dst, capture_output=True,
+                       text=True, env=dict(os.environ, PATH=f"{mdbook.parent}:{os.environ['PATH']}"))
     html = "".join(p.read_text(errors="replace") for p in (work / "pack-book").glob("*.html")) if r.returncode == 0 else ""
     shown = {unescape(l).strip() for l in html.split("\n")}
     leak = [l for l in lab.solution_lines(copy, COURSE.exercises) if l in shown]

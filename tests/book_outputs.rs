@@ -1,6 +1,6 @@
 //! The book's generated material, checked for drift: each chapter program's real output,
 //! the four figures (mermaid, drawn from the programs' `--json` state and boot trace) and
-//! the struct-layout table (from `runtime_i386::globals::LAYOUT`).
+//! the struct-layout table (from `runtime_i386::LAYOUT`).
 //!
 //! `make generated` (`UPDATE_BOOK=1 cargo test --test book_outputs`) rewrites the files in
 //! chapters-src/generated/; without UPDATE_BOOK the test fails on any difference, with
@@ -161,10 +161,10 @@ fn figure_mstart(trace: &str) -> String {
 
 fn layout_table() -> String {
     let mut t = String::from(
-        "<!-- generated from runtime_i386::globals::LAYOUT and SIZES; do not edit -->\n",
+        "<!-- generated from runtime_i386::LAYOUT and SIZES; do not edit -->\n",
     );
     t += "| struct | field | our offset | Go 1.22 (386) |\n|---|---|---:|---:|\n";
-    for r in runtime_i386::globals::LAYOUT {
+    for r in runtime_i386::LAYOUT {
         writeln!(
             t,
             "| `{}` | `{}` | {} | {} |",
@@ -173,7 +173,7 @@ fn layout_table() -> String {
         .unwrap();
     }
     t += "\n| struct | our size | Go 1.22 (386) size |\n|---|---:|---:|\n";
-    for (name, ours, go) in runtime_i386::globals::SIZES {
+    for (name, ours, go) in runtime_i386::SIZES {
         writeln!(t, "| `{name}` | {ours} | {go} |").unwrap();
     }
     t

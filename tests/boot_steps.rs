@@ -4,7 +4,7 @@
 //! (the classroom exercises are graded by these, one step at a time, in boot order).
 
 use gmp_boot_book::{graded, ncpu, run, Env};
-use runtime_i386::globals::{g, m};
+use runtime_i386::{g, m};
 use std::collections::BTreeMap;
 use std::mem::offset_of;
 

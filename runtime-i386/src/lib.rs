@@ -42,6 +42,8 @@ pub mod symtab;
 pub mod sys_linux_386;
 
 pub use gogo::Gosched;
+/// The runtime's structures and their layout table, wherever they live in the crate.
+pub use globals::{g, gobuf, m, p, schedt, stack, LayoutRow, LAYOUT, SIZES};
 pub use newproc::go;
 
 #[cfg(test)]

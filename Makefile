@@ -17,7 +17,8 @@ CARGO ?= cargo
 # The pinned book tools live in the project (scripts/setup.sh installs them there).
 export PATH := $(CURDIR)/.tools/bin:$(HOME)/.cargo/bin:$(PATH)
 LAB := python3 scripts/labs/lab.py
-CHAPTERS := globals rt0_386 rt0_go schedinit newproc mstart gogo mainpc
+# The chapters, in boot order (runtime-i386/stages.txt: the one list of the stop points).
+CHAPTERS := $(shell sed -n 's/^\([a-z0-9_]*\)\t.*/\1/p' runtime-i386/stages.txt)
 # Variables handed to shell commands travel in the environment, never pasted into the
 # command line: `make exercise EX='x; touch pwned'` is an unknown exercise, not a command.
 # BIND=0.0.0.0 serves the book beyond this machine (the Dockerfile's container does that);

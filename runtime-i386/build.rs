@@ -44,5 +44,46 @@ fn main() {
             println!("cargo:rustc-link-arg-{kind}={arg}");
         }
     }
+    stages();
     println!("cargo:rerun-if-changed=build.rs");
+}
+
+/// `Stage` from stages.txt: the chapter programs' stop points, in boot order, numbered from 1.
+fn stages() {
+    println!("cargo:rerun-if-changed=stages.txt");
+    let text = std::fs::read_to_string("stages.txt").expect("stages.txt");
+    let stages: Vec<(&str, &str)> = text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            l.split_once('\t')
+                .expect("stages.txt: name<TAB>description")
+        })
+        .collect();
+    let mut out = String::from(
+        "/// The points of the boot where a chapter program stops, in boot order (stages.txt).\n\
+         #[derive(Clone, Copy, PartialEq, Eq, Debug)]\n#[repr(u32)]\n#[allow(non_camel_case_types)]\n\
+         pub enum Stage {\n",
+    );
+    for (i, (name, what)) in stages.iter().enumerate() {
+        out += &format!("    /// {what}\n    {name} = {},\n", i + 1);
+    }
+    out += "}\n\nimpl Stage {\n    /// Every stage, in boot order.\n    pub const ALL: [Stage; ";
+    out += &format!("{}] = [", stages.len());
+    for (name, _) in &stages {
+        out += &format!("Stage::{name}, ");
+    }
+    out += "];\n    /// The stage's name (its chapter's, and its program's).\n    \
+            pub fn name(self) -> &'static str {\n        match self {\n";
+    for (name, _) in &stages {
+        out += &format!("            Stage::{name} => {name:?},\n");
+    }
+    out += "        }\n    }\n    /// What the chapter program shows, at this point.\n    \
+            pub fn describe(self) -> &'static str {\n        match self {\n";
+    for (name, what) in &stages {
+        out += &format!("            Stage::{name} => {what:?},\n");
+    }
+    out += "        }\n    }\n}\n";
+    let dir = std::env::var("OUT_DIR").unwrap();
+    std::fs::write(std::path::Path::new(&dir).join("stages.rs"), out).unwrap();
 }

@@ -6,7 +6,7 @@
 //! chapters-src/generated/; without UPDATE_BOOK the test fails on any difference, with
 //! machine-dependent values (addresses, ncpu, the huge page size, paths) normalised.
 
-use gmp_boot_book::{examples_dir, normalise, program, CHAPTERS};
+use gmp_boot_book::{chapters, examples_dir, normalise, program};
 use serde_json::Value;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -161,27 +161,37 @@ fn figure_mstart(trace: &str) -> String {
 
 fn layout_table() -> String {
     let mut t = String::from(
-        "<!-- generated from runtime_i386::LAYOUT and SIZES; do not edit -->\n",
+        "<!-- generated from runtime_i386::LAYOUT and SIZES (go_struct! in base/runtime2.rs); do not edit -->\n",
     );
-    t += "| struct | field | our offset | Go 1.22 (386) |\n|---|---|---:|---:|\n";
-    for r in runtime_i386::LAYOUT {
+    t += "| struct | field | offset | size | assembly symbol |\n|---|---|---:|---:|---|\n";
+    for r in runtime_i386::LAYOUT.iter().flat_map(|t| t.iter()) {
+        let field = if r.field.starts_with("_pad") {
+            "(not modelled)".to_string()
+        } else {
+            format!("`{}`", r.field)
+        };
+        let asm = if r.asm.is_empty() {
+            String::new()
+        } else {
+            format!("`{}`", r.asm)
+        };
         writeln!(
             t,
-            "| `{}` | `{}` | {} | {} |",
-            r.strukt, r.field, r.ours, r.go
+            "| `{}` | {field} | {} | {} | {asm} |",
+            r.strukt, r.offset, r.size
         )
         .unwrap();
     }
-    t += "\n| struct | our size | Go 1.22 (386) size |\n|---|---:|---:|\n";
-    for (name, ours, go) in runtime_i386::SIZES {
-        writeln!(t, "| `{name}` | {ours} | {go} |").unwrap();
+    t += "\n| struct | size |\n|---|---:|\n";
+    for (name, size) in runtime_i386::SIZES {
+        writeln!(t, "| `{name}` | {size} |").unwrap();
     }
     t
 }
 
 fn generated() -> Vec<(String, String)> {
     let mut files = vec![];
-    for ch in CHAPTERS {
+    for ch in chapters() {
         files.push((format!("{ch}.txt"), run(ch, &[], &[])));
     }
     files.push(("globals.mmd".into(), figure_globals(&state("globals"))));

@@ -1,8 +1,9 @@
 // go_asm.h: macros shared by the runtime's assembly, after Go's go_tls.h.
 //
 // Go's assembler gets struct offsets from a compiler-generated go_asm.h. Ours come from
-// src/globals.rs, where offset_of! computes them and global_asm! exports each one as an
-// absolute symbol (g_m, m_tls, gobuf_sp, ...), so the .S files below use them by name.
+// src/base/runtime2.rs, where each structure is written once with its Go offsets (go_struct!),
+// exported as absolute symbols (g_m, m_tls, gobuf_sp, ...); a nested field is one symbol,
+// g_sched_sp for Go's (g_sched+gobuf_sp), since gas cannot add two undefined symbols.
 
 // get_tls(r) loads the TLS base, and g(r) is the word where the current g lives:
 // %gs points at m.tls[1], whose word holds its own address (setldt stores it), and g is

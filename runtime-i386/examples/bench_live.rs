@@ -11,8 +11,8 @@
 #![no_main]
 
 use core::ptr::{read_volatile, write_volatile};
+use runtime_i386::base::args::{goflags, Arg, ArgKind, Cmdline};
 use runtime_i386::globals::Global;
-use runtime_i386::os_linux::{goflags, Arg, ArgKind, Cmdline};
 use runtime_i386::{go, outln, Gosched};
 
 /// The command line, parsed by the runtime's one argv parser (`-h` for the usage).

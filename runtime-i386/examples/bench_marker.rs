@@ -5,7 +5,7 @@
 #![no_main]
 
 fn main() {
-    runtime_i386::sys_linux_386::write1(2, b"main\n");
+    runtime_i386::base::sys_linux_386::write1(2, b"main\n");
 }
 
 runtime_i386::go_program!(main);

@@ -6,8 +6,8 @@
 #![no_std]
 #![no_main]
 
+use runtime_i386::base::args::{goflags, Arg, ArgKind, Cmdline};
 use runtime_i386::globals::Global;
-use runtime_i386::os_linux::{goflags, Arg, ArgKind, Cmdline};
 use runtime_i386::{go, outln, Gosched};
 
 /// The command line, parsed by the runtime's one argv parser (`-h` for the usage).
@@ -52,7 +52,7 @@ fn main() {
         allgs
     );
     if sum != want {
-        runtime_i386::print::throw("goroutines: wrong sum");
+        runtime_i386::base::print::throw("goroutines: wrong sum");
     }
     // A second wave reuses the dead gs instead of allocating new ones.
     let before = allgs;

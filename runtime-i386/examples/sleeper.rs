@@ -6,8 +6,8 @@
 #![no_std]
 #![no_main]
 
-use runtime_i386::os_linux::{goflags, Arg, ArgKind, Cmdline};
-use runtime_i386::sys_linux_386::{nanotime, usleep};
+use runtime_i386::base::args::{goflags, Arg, ArgKind, Cmdline};
+use runtime_i386::base::sys_linux_386::{nanotime, usleep};
 use runtime_i386::{outln, Gosched};
 
 /// The command line, parsed by the runtime's one argv parser (`-h` for the usage).

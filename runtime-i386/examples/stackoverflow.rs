@@ -4,7 +4,7 @@
 #![no_std]
 #![no_main]
 
-use runtime_i386::os_linux::{goflags, Arg, ArgKind, Cmdline};
+use runtime_i386::base::args::{goflags, Arg, ArgKind, Cmdline};
 use runtime_i386::{go, Gosched};
 
 /// The command line, parsed by the runtime's one argv parser (`-h` for the usage).

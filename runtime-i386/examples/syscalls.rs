@@ -5,9 +5,9 @@
 #![no_std]
 #![no_main]
 
-use runtime_i386::os_linux::{goflags, Arg, ArgKind, Cmdline};
+use runtime_i386::base::args::{goflags, Arg, ArgKind, Cmdline};
+use runtime_i386::base::sys_linux_386::*;
 use runtime_i386::outln;
-use runtime_i386::sys_linux_386::*;
 
 /// The command line, parsed by the runtime's one argv parser (`-h` for the usage).
 const CMD: Cmdline = Cmdline {

@@ -6,45 +6,10 @@
 //! Here are their Rust declarations and what runs on g0 when a goroutine yields
 //! (`gosched_m`) or returns (`goexit1` → `goexit0` → `gdestroy` → `gfput` → `schedule`).
 
+use crate::base::runq::globrunqput;
+use crate::base::tls::{getg, runtime_mcall};
 use crate::globals::*;
-use crate::newproc::{casgstatus, gfput, globrunqput};
-use core::arch::asm;
-
-extern "C" {
-    /// `gogo(buf)`: restore the state saved in buf and jump to its pc. Never returns.
-    pub fn runtime_gogo(buf: *mut gobuf) -> !;
-    /// `mcall(fn)`: save this g's state, switch to g0's stack and call fn(g), which must not
-    /// return.
-    pub fn runtime_mcall(f: unsafe extern "C" fn(*mut g) -> !);
-    fn runtime_systemstack(f: unsafe extern "C" fn(*mut u8), arg: *mut u8);
-}
-
-/// `getg()`: the current g, from TLS (`MOVL GS:0, r; MOVL -4(r), r`). Before rt0_go sets
-/// up %gs, and in ordinary (glibc) processes that use the runtime as a library, the
-/// current g is g0.
-#[inline(always)]
-pub fn getg() -> *mut g {
-    if !unsafe { *crate::rt0_go::tlsReady.get() } {
-        return g0();
-    }
-    let r: usize;
-    unsafe {
-        asm!("movl %gs:0, {r}", "movl -4({r}), {r}", r = out(reg) r,
-             options(att_syntax, nostack, readonly, preserves_flags));
-    }
-    r as *mut g
-}
-
-/// `systemstack(fn)`: run `f` on the system (g0) stack; directly if already there.
-pub fn systemstack<F: FnMut()>(f: &mut F) {
-    unsafe extern "C" fn tramp<F: FnMut()>(arg: *mut u8) {
-        (*(arg as *mut F))()
-    }
-    if !unsafe { *crate::rt0_go::tlsReady.get() } {
-        return f(); // no goroutines yet (or a host process): we are on the only stack
-    }
-    unsafe { runtime_systemstack(tramp::<F>, f as *mut F as *mut u8) }
-}
+use crate::newproc::{casgstatus, gfput};
 
 /// `dropg()` (proc.go:3928): disassociate m and its current g.
 ///
@@ -79,7 +44,7 @@ unsafe extern "C" fn gosched_m(gp: *mut g) -> ! {
 // ANCHOR_END: gosched
 
 unsafe fn throw_status(gp: *mut g, what: &str) -> ! {
-    crate::print::fatal_with(format_args!(
+    crate::base::print::fatal_with(format_args!(
         "{} (g{} is {})",
         what,
         (*gp).goid,
@@ -93,7 +58,7 @@ unsafe fn throw_status(gp: *mut g, what: &str) -> ! {
 #[no_mangle]
 pub extern "C" fn runtime_goexit1() -> ! {
     unsafe { runtime_mcall(goexit0) };
-    crate::print::throw("goexit1: mcall returned")
+    crate::base::print::throw("goexit1: mcall returned")
 }
 
 /// `goexit0(gp)` (proc.go:4179): goexit continuation on g0.

@@ -4,11 +4,14 @@
 //! over for each `mcall`, sets up signals, and calls `schedule`, which never returns: it
 //! finds a runnable g (`findRunnable`) and runs it (`execute` → `gogo`).
 
+use crate::base::malloc::stackGuard;
+use crate::base::pmask::{self, runtime_idlepMask};
+use crate::base::print::throw;
+use crate::base::randorder::{cheaprand, stealOrder};
+use crate::base::runq::*;
+use crate::base::tls::{getg, runtime_gogo};
 use crate::globals::*;
-use crate::gogo::{getg, runtime_gogo};
-use crate::newproc::{casgstatus, runqput, stackGuard};
-use crate::print::throw;
-use crate::schedinit::{pmask, runtime_idlepMask};
+use crate::newproc::casgstatus;
 use core::ptr::null_mut;
 
 extern "C" {
@@ -24,6 +27,7 @@ extern "C" {
 #[no_mangle]
 pub extern "C" fn runtime_mstart0() -> ! {
     let gp = getg();
+    // SAFETY: on g0 of an M (m0), as rt0_go calls mstart.
     unsafe {
         if (*gp).stack.lo == 0 {
             // osStack: an M started by a C thread; never the case for m0 here.
@@ -52,6 +56,7 @@ pub extern "C" fn runtime_mstart0() -> ! {
 #[no_mangle]
 pub extern "C" fn runtime_mstart1_go() -> ! {
     let gp = getg();
+    // SAFETY: on g0, called by mstart1's assembly prologue.
     unsafe {
         if gp != (*(*gp).m).g0 {
             throw("bad runtime·mstart");
@@ -63,9 +68,9 @@ pub extern "C" fn runtime_mstart1_go() -> ! {
             (*gp).sched.pc
         );
         asminit();
-        crate::signal::minit();
+        crate::base::signal_unix::minit();
         if (*gp).m == m0() {
-            crate::signal::mstartm0();
+            crate::base::signal_unix::mstartm0();
         }
         // No mstartfn for m0, and m0 already holds P0 (other Ms would acquirep(nextp)).
     }
@@ -85,6 +90,7 @@ fn asminit() {
 /// `schedule()` (proc.go:3839-3919): one round of scheduler: find a runnable goroutine and
 /// execute it. Never returns.
 pub fn schedule() -> ! {
+    // SAFETY: on g0 of an M that holds a P; every g and P reached is live.
     unsafe {
         let mp = (*getg()).m;
         if (*mp).locks != 0 {
@@ -177,63 +183,6 @@ pub unsafe fn findRunnable() -> (*mut g, bool) {
 }
 // ANCHOR_END: findrunnable
 
-// ANCHOR: runqget
-/// `runqget(pp)` (proc.go:6747-6770): a g from the local runnable queue. If there is a
-/// runnext, it is the next g to run, and it inherits the time slice (inheritTime = true).
-///
-/// # Safety
-/// `pp` a valid P owned by this M.
-pub unsafe fn runqget(pp: *mut p) -> (*mut g, bool) {
-    let next = (*pp).runnext;
-    if !next.is_null() {
-        (*pp).runnext = null_mut();
-        return (next, true);
-    }
-    let h = (*pp).runqhead;
-    let t = (*pp).runqtail;
-    if t == h {
-        return (null_mut(), false);
-    }
-    let gp = (*pp).runq[(h % (*pp).runq.len() as u32) as usize];
-    (*pp).runqhead = h.wrapping_add(1);
-    (gp, false)
-}
-// ANCHOR_END: runqget
-
-// ANCHOR: globrunqget
-/// `globrunqget(pp, max)` (proc.go:6428-6458): take a fair share of the global queue
-/// (`runqsize/gomaxprocs + 1`, at most `max` if max > 0, at most half a local ring):
-/// return the first and put the rest on pp's local queue.
-///
-/// # Safety
-/// `pp` a valid P owned by this M.
-pub unsafe fn globrunqget(pp: *mut p, max: i32) -> *mut g {
-    let sched = sched();
-    if (*sched).runqsize == 0 {
-        return null_mut();
-    }
-    let mut n = (*sched).runqsize / gomaxprocs() + 1;
-    if n > (*sched).runqsize {
-        n = (*sched).runqsize;
-    }
-    if max > 0 && n > max {
-        n = max;
-    }
-    if n > (*pp).runq.len() as i32 / 2 {
-        n = (*pp).runq.len() as i32 / 2;
-    }
-    (*sched).runqsize -= n;
-    let gp = crate::newproc::gqueue_pop(&mut (*sched).runq);
-    n -= 1;
-    while n > 0 {
-        let gp1 = crate::newproc::gqueue_pop(&mut (*sched).runq);
-        runqput(pp, gp1, false);
-        n -= 1;
-    }
-    gp
-}
-// ANCHOR_END: globrunqget
-
 /// `stealWork(now)` (proc.go:3544-3610): up to four passes over all Ps in a random order,
 /// stealing half of the first non-idle P's run queue; the last pass may also take its
 /// runnext (Go also steals timers on that pass).
@@ -259,179 +208,6 @@ pub unsafe fn stealWork() -> (*mut g, bool) {
         }
     }
     (null_mut(), false)
-}
-
-/// `runqgrab(pp, batch, batchHead, stealRunNextG)` (proc.go:6813-6862): take half of pp's
-/// queue (rounded up) into batch; or, if it is empty and `stealRunNextG`, its runnext.
-///
-/// # Safety
-/// Valid Ps.
-pub unsafe fn runqgrab(
-    pp: *mut p,
-    batch: *mut [*mut g; 256],
-    batchHead: u32,
-    stealRunNextG: bool,
-) -> u32 {
-    let h = (*pp).runqhead;
-    let t = (*pp).runqtail;
-    let mut n = t.wrapping_sub(h);
-    n -= n / 2;
-    if n == 0 {
-        if stealRunNextG {
-            // Try to steal from pp.runnext. (Go first sleeps 3µs if pp is running, to give
-            // its M the chance to run runnext itself; no other M runs Ps here.)
-            let next = (*pp).runnext;
-            if !next.is_null() {
-                (*pp).runnext = null_mut();
-                (*batch)[(batchHead % 256) as usize] = next;
-                return 1;
-            }
-        }
-        return 0;
-    }
-    for i in 0..n {
-        (*batch)[(batchHead.wrapping_add(i) % 256) as usize] =
-            (*pp).runq[(h.wrapping_add(i) % 256) as usize];
-    }
-    (*pp).runqhead = h.wrapping_add(n);
-    n
-}
-
-// ANCHOR: runqsteal
-/// `runqsteal(pp, p2, stealRunNextG)` (proc.go:6868-6890): steal half of p2's local queue
-/// into pp's; return one of the stolen gs (or nil).
-///
-/// # Safety
-/// Valid Ps; pp owned by this M.
-pub unsafe fn runqsteal(pp: *mut p, p2: *mut p, stealRunNextG: bool) -> *mut g {
-    let t = (*pp).runqtail;
-    let mut n = runqgrab(p2, &mut (*pp).runq, t, stealRunNextG);
-    if n == 0 {
-        return null_mut();
-    }
-    n -= 1;
-    let gp = (*pp).runq[(t.wrapping_add(n) % 256) as usize];
-    if n == 0 {
-        return gp;
-    }
-    let h = (*pp).runqhead;
-    if t.wrapping_sub(h).wrapping_add(n) >= 256 {
-        throw("runqsteal: runq overflow");
-    }
-    (*pp).runqtail = t.wrapping_add(n);
-    gp
-}
-// ANCHOR_END: runqsteal
-
-// ANCHOR: randomorder
-/// `randomOrder` (proc.go:7066-7120): enumerate all Ps in a pseudo-random order without
-/// repetition. If X and count are coprime, (i + X) % count for i = 0..count visits every
-/// index once; `reset` lists the coprimes of count, `start(r)` picks a start and a stride.
-pub struct randomOrder {
-    pub count: u32,
-    pub coprimes: Slice<u32>,
-}
-
-/// One walk over the Ps (proc.go `randomEnum`).
-pub struct randomEnum {
-    pub i: u32,
-    pub count: u32,
-    pub pos: u32,
-    pub inc: u32,
-}
-
-impl randomOrder {
-    /// `reset(count)`: the strides in [1, count] coprime with count.
-    pub fn reset(&mut self, count: u32) {
-        // ANCHOR: exercise-randomorder-reset
-        self.count = count;
-        if self.coprimes.cap < count as usize {
-            self.coprimes.array = crate::malloc::growslice::<u32>(count as usize);
-            self.coprimes.cap = count as usize;
-        }
-        self.coprimes.len = 0;
-        for i in 1..=count {
-            if gcd(i, count) == 1 {
-                unsafe { *self.coprimes.array.add(self.coprimes.len) = i };
-                self.coprimes.len += 1;
-            }
-        }
-        // ANCHOR_END: exercise-randomorder-reset
-    }
-    /// `start(i)`: begin at i % count with stride coprimes[i / count % len(coprimes)].
-    pub fn start(&self, i: u32) -> randomEnum {
-        // ANCHOR: exercise-randomorder-start
-        let coprimes = unsafe { self.coprimes.as_slice() };
-        randomEnum {
-            i: 0,
-            count: self.count,
-            pos: i % self.count,
-            inc: coprimes[(i / self.count) as usize % coprimes.len()],
-        }
-        // ANCHOR_END: exercise-randomorder-start
-    }
-}
-
-impl randomEnum {
-    pub fn done(&self) -> bool {
-        self.i == self.count
-    }
-    pub fn next(&mut self) {
-        // ANCHOR: exercise-randomorder-next
-        self.i += 1;
-        self.pos = (self.pos + self.inc) % self.count;
-        // ANCHOR_END: exercise-randomorder-next
-    }
-    pub fn position(&self) -> u32 {
-        self.pos
-    }
-}
-
-/// `gcd(a, b)` (proc.go:7115).
-pub fn gcd(mut a: u32, mut b: u32) -> u32 {
-    // ANCHOR: exercise-randomorder-gcd
-    while b != 0 {
-        (a, b) = (b, a % b);
-    }
-    a
-    // ANCHOR_END: exercise-randomorder-gcd
-}
-// ANCHOR_END: randomorder
-
-/// `stealOrder` (proc.go:7066).
-pub static stealOrder: Global<randomOrder> = Global::new(randomOrder {
-    count: 0,
-    coprimes: Slice::nil(),
-});
-
-/// `stealOrder.reset(n)`, from procresize.
-pub fn stealOrder_reset(n: u32) {
-    unsafe { (*stealOrder.get()).reset(n) }
-}
-
-/// m0's `cheaprand` state (runtime2.go m.cheaprand), seeded from AT_RANDOM.
-static cheaprandState: Global<[u32; 2]> = Global::new([0; 2]);
-
-/// `cheaprand()` (rand.go:223-244), the 386 variant: xorshift64+ as two 32-bit xorshift
-/// sequences added together.
-pub fn cheaprand() -> u32 {
-    unsafe {
-        let t = &mut *cheaprandState.get();
-        if t[0] == 0 && t[1] == 0 {
-            // mrandinit: seed from the kernel's 16 random bytes, if we have them.
-            let r = *crate::os_linux::startupRand.get();
-            *t = if r != 0 {
-                [*(r as *const u32) | 1, *((r + 4) as *const u32)]
-            } else {
-                [0x9e3779b9, 0x7f4a7c15]
-            };
-        }
-        let (mut s1, s0) = (t[0], t[1]);
-        s1 ^= s1 << 17;
-        s1 = s1 ^ s0 ^ (s1 >> 7) ^ (s0 >> 16);
-        *t = [s0, s1];
-        s0.wrapping_add(s1)
-    }
 }
 
 // ANCHOR: execute
@@ -461,7 +237,7 @@ pub unsafe fn execute(gp: *mut g, inheritTime: bool) -> ! {
             (*gp).sched.pc,
             (*gp).stack.hi - (*gp).sched.sp
         );
-        crate::state::bootstage(crate::state::Stage::mstart);
+        crate::base::stage::bootstage(crate::base::stage::Stage::mstart);
     }
     runtime_gogo(&mut (*gp).sched)
 }

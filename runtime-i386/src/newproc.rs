@@ -1,4 +1,4 @@
-//! # newproc: a new goroutine and the run queues (proc.go:4855-5127, 6393-6700)
+//! # newproc: a new goroutine (proc.go:4855-5127)
 //!
 //! `newproc(fn)` makes a g that will run `fn` (`newproc1`: reuse a dead g or allocate one
 //! with `malg`, give it a goid from the P's cache, build a stack frame that returns into
@@ -6,29 +6,16 @@
 //! runnext to the tail of the local run queue and, when that ring of 256 is full, half of it
 //! to the global queue (`runqputslow`).
 
+use crate::base::glist::*;
+use crate::base::malloc::{self, malg, stackGuard, stackMin, startingStackSize};
+use crate::base::print::{fatal_with, throw};
+use crate::base::runq::runqput;
+use crate::base::tls::{getg, systemstack};
 use crate::globals::*;
-use crate::gogo::{getg, systemstack};
-use crate::malloc;
-use crate::print::{fatal_with, throw};
 use core::ptr::null_mut;
 
-/// stack.go:75 `stackMin = 2048`: the smallest stack Go gives a goroutine.
-pub const stackMin: u32 = 2048;
-/// stack.go:99 `stackGuard = stackNosplit(800) + stackSystem(0) + abi.StackSmall(128)`:
-/// a Go function's prologue calls morestack when SP goes below `stack.lo + stackGuard`.
-pub const stackGuard: usize = 928;
 /// proc.go:685 `_GoidCacheBatch`: goids are taken from sched.goidgen 16 at a time per P.
 pub const _GoidCacheBatch: u64 = 16;
-/// stack.go:1303 `startingStackSize = fixedStack` (2048). In our runtime the stack that
-/// `stackalloc(fixedStack)` really returns, so that gfput keeps standard stacks as Go does.
-pub const startingStackSize: usize = malloc::stackReal;
-
-/// A Go func value (runtime2.go:190 `funcval`): the code pointer, then any captured data.
-/// A pointer to it is what `go` hands to newproc and what gogo leaves in DX.
-#[repr(C)]
-pub struct funcval {
-    pub fn_: usize,
-}
 
 extern "C" {
     /// The assembly entry of newproc (asm_386.S): records getcallerpc() and calls
@@ -46,6 +33,10 @@ pub fn goexitPC() -> usize {
 // ANCHOR: newproc
 /// `newproc(fn)` (proc.go:4874-4887): create a g running fn and put it on this P's queue.
 /// Go does the work on the system stack (systemstack), since goroutine stacks are small.
+///
+/// # Safety
+/// Called by the assembly's `runtime_newproc` on the current g's stack, with `fv` a funcval
+/// that lives as long as the goroutine (mainPC is static; `go` allocates one).
 #[no_mangle]
 pub unsafe extern "C" fn runtime_newproc_go(fv: *const funcval, callerpc: usize) {
     let gp = getg();
@@ -128,86 +119,6 @@ pub unsafe fn newproc1(fv: *const funcval, callergp: *mut g, callerpc: usize) ->
 }
 // ANCHOR_END: newproc1
 
-// ANCHOR: malg
-/// `malg(stacksize)` (proc.go:4855-4869): a new g with a stack of at least `stacksize`
-/// bytes (see [`malloc::stackReal`] for how ours differ), or none if `stacksize < 0`.
-pub fn malg(stacksize: i32) -> *mut g {
-    let newg = malloc::new::<g>();
-    if stacksize >= 0 {
-        // round2(stackSystem + stacksize); stacksize <= 2^31-1 rounds to at most 2^31.
-        let stacksize = (stacksize as u32).next_power_of_two();
-        unsafe {
-            (*newg).stack = malloc::stackalloc(stacksize);
-            (*newg).stackguard0 = (*newg).stack.lo + stackGuard;
-            (*newg).stackguard1 = usize::MAX;
-            // Clear the bottom word of the stack (Go records g there on some arches).
-            *((*newg).stack.lo as *mut usize) = 0;
-        }
-    }
-    newg
-}
-// ANCHOR_END: malg
-
-/// `casgstatus(gp, oldval, newval)` (proc.go:1105): change a g's status, which must be
-/// `oldval`.
-///
-/// # Safety
-/// `gp` must be a valid g.
-pub unsafe fn casgstatus(gp: *mut g, oldval: u32, newval: u32) {
-    if (*gp).atomicstatus != oldval || oldval == newval {
-        fatal_with(format_args!(
-            "casgstatus: bad incoming values: g{} oldval={} newval={} (status {})",
-            (*gp).goid,
-            gstatus_name(oldval),
-            gstatus_name(newval),
-            gstatus_name((*gp).atomicstatus)
-        ));
-    }
-    (*gp).atomicstatus = newval;
-}
-
-/// `allgadd(gp)` (proc.go:618-633): append to allgs.
-///
-/// # Safety
-/// `gp` must be a valid g not yet in allgs.
-pub unsafe fn allgadd(gp: *mut g) {
-    if (*gp).atomicstatus == _Gidle {
-        throw("allgadd: bad status Gidle");
-    }
-    // ANCHOR: exercise-allgadd
-    let allgs = runtime_allgs.get();
-    if (*allgs).len == (*allgs).cap {
-        // append: double the backing array (the old one is not freed, as Go's GC keeps it
-        // until no one uses it; we have no GC).
-        let ncap = if (*allgs).cap == 0 {
-            64
-        } else {
-            (*allgs).cap.saturating_mul(2) // growslice refuses what does not fit
-        };
-        let na = malloc::growslice::<*mut g>(ncap);
-        for i in 0..(*allgs).len {
-            *na.add(i) = *(*allgs).array.add(i);
-        }
-        (*allgs).array = na;
-        (*allgs).cap = ncap;
-    }
-    *(*allgs).array.add((*allgs).len) = gp;
-    (*allgs).len += 1;
-    // ANCHOR_END: exercise-allgadd
-}
-
-/// `gcount()` (proc.go:5264-5276): the number of live goroutines, all gs but the dead ones
-/// on the free lists (we have no system goroutines).
-pub fn gcount() -> usize {
-    unsafe {
-        let mut n = allgs().len() as isize - (*sched()).gFree_n as isize;
-        for &pp in allp() {
-            n -= (*pp).gFree.n as isize;
-        }
-        n.max(1) as usize
-    }
-}
-
 // ANCHOR: gostartcall
 /// `gostartcallfn(gobuf, fv)` (stack.go:1127) and `gostartcall(buf, fn, ctxt)`
 /// (sys_x86.go:16-23): adjust the gobuf as if it executed a call to fn with context ctxt
@@ -237,71 +148,6 @@ pub unsafe fn gostartcall(buf: *mut gobuf, fn_: usize, ctxt: *const u8) {
     // ANCHOR_END: exercise-gostartcall-gostartcall
 }
 // ANCHOR_END: gostartcall
-
-// gList / gQueue operations (proc.go:6898-7010).
-
-/// `gList.push`.
-///
-/// # Safety
-/// Valid pointers.
-pub unsafe fn glist_push(head: *mut *mut g, gp: *mut g) {
-    (*gp).schedlink = *head;
-    *head = gp;
-}
-/// `gList.pop`.
-///
-/// # Safety
-/// Valid pointers.
-pub unsafe fn glist_pop(head: *mut *mut g) -> *mut g {
-    let gp = *head;
-    if !gp.is_null() {
-        *head = (*gp).schedlink;
-    }
-    gp
-}
-/// `gQueue.pushBack`.
-///
-/// # Safety
-/// Valid pointers.
-pub unsafe fn gqueue_pushBack(q: *mut gQueue, gp: *mut g) {
-    (*gp).schedlink = null_mut();
-    if !(*q).tail.is_null() {
-        (*(*q).tail).schedlink = gp;
-    } else {
-        (*q).head = gp;
-    }
-    (*q).tail = gp;
-}
-/// `gQueue.pushBackAll`.
-///
-/// # Safety
-/// Valid pointers.
-pub unsafe fn gqueue_pushBackAll(q: *mut gQueue, q2: gQueue) {
-    if q2.tail.is_null() {
-        return;
-    }
-    (*q2.tail).schedlink = null_mut();
-    if !(*q).tail.is_null() {
-        (*(*q).tail).schedlink = q2.head;
-    } else {
-        (*q).head = q2.head;
-    }
-    (*q).tail = q2.tail;
-}
-/// `gQueue.pop`.
-///
-/// # Safety
-/// Valid pointers.
-pub unsafe fn gqueue_pop(q: *mut gQueue) -> *mut g {
-    let gp = (*q).head;
-    if !gp.is_null() {
-        (*q).head = (*gp).schedlink;
-        if (*q).head.is_null() {
-            (*q).tail = null_mut();
-        }
-    }
-    gp
-}
 
 // ANCHOR: gfput
 /// `gfput(pp, gp)` (proc.go:5029-5068): put a dead g on the P's free list; when that holds
@@ -360,18 +206,6 @@ pub unsafe fn gfput(pp: *mut p, gp: *mut g) {
 }
 // ANCHOR_END: gfput
 
-/// `gQueue.push`: add to the head.
-///
-/// # Safety
-/// Valid pointers.
-pub unsafe fn gqueue_push(q: *mut gQueue, gp: *mut g) {
-    (*gp).schedlink = (*q).head;
-    (*q).head = gp;
-    if (*q).tail.is_null() {
-        (*q).tail = gp;
-    }
-}
-
 // ANCHOR: gfget
 /// `gfget(pp)` (proc.go:5072-5127): a dead g from the P's free list, refilled with up to 32
 /// from the global lists (those with stacks first); nil if there are none. A g without a
@@ -425,98 +259,6 @@ pub unsafe fn gfget(pp: *mut p) -> *mut g {
 }
 // ANCHOR_END: gfget
 
-// ANCHOR: runqput
-/// `runqput(pp, gp, next)` (proc.go:6635-6666): put gp on the local runnable queue. With
-/// next, gp goes into pp.runnext and whatever was there is kicked out to the tail of the
-/// ring. A full ring sends half of itself, plus gp, to the global queue.
-/// (Go randomises `next` in race builds only.)
-///
-/// # Safety
-/// `pp` a valid P owned by this M; `gp` a runnable g.
-pub unsafe fn runqput(pp: *mut p, gp: *mut g, next: bool) {
-    // ANCHOR: exercise-runqput-runqput
-    let mut gp = gp;
-    if next {
-        let oldnext = (*pp).runnext;
-        (*pp).runnext = gp;
-        if oldnext.is_null() {
-            return;
-        }
-        // Kick the old runnext out to the regular run queue.
-        gp = oldnext;
-    }
-    loop {
-        let h = (*pp).runqhead;
-        let t = (*pp).runqtail;
-        if t.wrapping_sub(h) < (*pp).runq.len() as u32 {
-            (*pp).runq[(t % (*pp).runq.len() as u32) as usize] = gp;
-            (*pp).runqtail = t.wrapping_add(1);
-            return;
-        }
-        if runqputslow(pp, gp, h, t) {
-            return;
-        }
-        // the queue is not full, now the put above must succeed
-    }
-    // ANCHOR_END: exercise-runqput-runqput
-}
-// ANCHOR_END: runqput
-
-// ANCHOR: runqputslow
-/// `runqputslow(pp, gp, h, t)` (proc.go:6670-6707): move half of the full local queue
-/// (128 gs) and gp to the global queue, as one batch of 129.
-///
-/// # Safety
-/// `pp` a valid P whose ring is full (t - h == 256).
-pub unsafe fn runqputslow(pp: *mut p, gp: *mut g, h: u32, t: u32) -> bool {
-    // ANCHOR: exercise-runqput-runqputslow
-    const N: usize = 256;
-    let mut batch = [null_mut::<g>(); N / 2 + 1];
-    // First, grab a batch from local queue.
-    let n = t.wrapping_sub(h) / 2;
-    if n != (N / 2) as u32 {
-        throw("runqputslow: queue is not full");
-    }
-    for i in 0..n {
-        batch[i as usize] = (*pp).runq[(h.wrapping_add(i) % N as u32) as usize];
-    }
-    (*pp).runqhead = h.wrapping_add(n); // Go: CasRel, commits consume
-    batch[n as usize] = gp;
-    // Link the goroutines.
-    for i in 0..n as usize {
-        (*batch[i]).schedlink = batch[i + 1];
-    }
-    let q = gQueue {
-        head: batch[0],
-        tail: batch[n as usize],
-    };
-    // Now put the batch on global queue.
-    globrunqputbatch(q, n as i32 + 1);
-    true
-    // ANCHOR_END: exercise-runqput-runqputslow
-}
-// ANCHOR_END: runqputslow
-
-/// `globrunqput(gp)` (proc.go:6393): gp to the tail of the global queue.
-///
-/// # Safety
-/// `gp` a runnable g.
-pub unsafe fn globrunqput(gp: *mut g) {
-    let sched = sched();
-    gqueue_pushBack(&mut (*sched).runq, gp);
-    (*sched).runqsize += 1;
-}
-
-/// `globrunqputbatch(batch, n)` (proc.go:6418).
-///
-/// # Safety
-/// `batch` a well-formed queue of `n` gs.
-pub unsafe fn globrunqputbatch(batch: gQueue, n: i32) {
-    let sched = sched();
-    gqueue_pushBackAll(&mut (*sched).runq, batch);
-    (*sched).runqsize += n;
-}
-
 /// Starts a goroutine running `f`: Go's `go f()`, which the compiler turns into
 /// `newproc(funcval)`. The closure is copied into a funcval (code pointer first, as gogo
 /// expects) that is freed when the goroutine starts running it.
@@ -536,6 +278,7 @@ pub fn go<F: FnOnce() + 'static>(f: F) {
         throw("go: closure alignment above 8 is not supported");
     }
     let fv = malloc::mallocgc(core::mem::size_of::<RustFunc<F>>()) as *mut RustFunc<F>;
+    // SAFETY: fv is a fresh block of the closure's size and alignment (mallocgc aligns to 8).
     unsafe {
         fv.write(RustFunc {
             fn_: runtime_rustfunc as *const () as usize,
@@ -544,4 +287,22 @@ pub fn go<F: FnOnce() + 'static>(f: F) {
         });
         runtime_newproc(fv as *const funcval);
     }
+}
+
+/// `casgstatus(gp, oldval, newval)` (proc.go:1105): change a g's status, which must be
+/// `oldval`.
+///
+/// # Safety
+/// `gp` must be a valid g.
+pub unsafe fn casgstatus(gp: *mut g, oldval: u32, newval: u32) {
+    if (*gp).atomicstatus != oldval || oldval == newval {
+        fatal_with(format_args!(
+            "casgstatus: bad incoming values: g{} oldval={} newval={} (status {})",
+            (*gp).goid,
+            gstatus_name(oldval),
+            gstatus_name(newval),
+            gstatus_name((*gp).atomicstatus)
+        ));
+    }
+    (*gp).atomicstatus = newval;
 }

@@ -1,13 +1,15 @@
-//! # rt0_go: the processor, TLS and the first links (asm_386.s:92-254)
+//! # rt0_go: the processor, TLS, the first links, and what the OS tells us
+//! (asm_386.s:92-254, os_linux.go:97-122, 317-347)
 //!
 //! `runtime·rt0_go` is mostly assembly (`asm/asm_386.S`): it aligns the stack, carves g0's
 //! stack out of the OS stack, probes CPUID, sets up TLS, links m0 and g0, then calls
 //! `check`, `args`, `osinit`, `schedinit`, `newproc(mainPC)` and `mstart`. This module holds
-//! the Rust parts it calls: `setldt` (TLS through `set_thread_area`), `check`, and our
-//! chapter stop points.
+//! the Rust parts it calls: `setldt` (TLS through `set_thread_area`), `check`, `osinit`
+//! (the CPUs of the affinity mask, the huge page size), and the first chapter stop points.
 
-use crate::globals::*;
-use crate::sys_linux_386::*;
+use crate::base::runtime2::*;
+use crate::base::sys_linux_386::*;
+use crate::base::tls::tlsReady;
 use core::mem::{offset_of, size_of};
 
 /// Set by rt0_go when CPUID says "GenuineIntel" (runtime2.go `isIntel`).
@@ -19,21 +21,19 @@ pub static runtime_processorVersionInfo: Global<u32> = Global::new(0);
 /// The GDT entry the kernel gave us for TLS (sys_linux_386.s `tls_entry_number`), -1 before.
 #[no_mangle]
 pub static runtime_tls_entry_number: Global<i32> = Global::new(-1);
-/// Whether %gs is set up, so that `getg` may read it (before that, and in ordinary test
-/// processes, where glibc owns %gs, the only g is g0).
-pub static tlsReady: Global<bool> = Global::new(false);
-
-/// argc/argv as rt0_go received them, for the chapter stop points before `args`.
-pub static bootArgs: Global<(i32, usize)> = Global::new((0, 0));
 
 /// Not in Go: called first thing in rt0_go. Remembers argc/argv, switches the boot trace on
 /// if `BOOTTRACE` is set, and stops the `globals` and `rt0_386` chapter programs.
+///
+/// # Safety
+/// Called once, by rt0_go, with the kernel's argc and argv.
 #[no_mangle]
 pub unsafe extern "C" fn runtime_rt0_go_entry(argc: i32, argv: *const *const u8) {
+    // SAFETY: called once by rt0_go with the kernel's argc and argv, before anything reads them.
     unsafe {
-        *bootArgs.get() = (argc, argv as usize);
-        let on = crate::os_linux::getenv_from(argc, argv, b"BOOTTRACE");
-        *crate::trace::TRACE.get() = matches!(on, Some(v) if !v.is_empty() && v != b"0");
+        *crate::base::args::bootArgs.get() = (argc, argv as usize);
+        let on = crate::base::args::getenv_in(crate::base::args::boot_block(), b"BOOTTRACE");
+        *crate::base::trace::TRACE.get() = matches!(on, Some(v) if !v.is_empty() && v != b"0");
     }
     boottrace!(
         "_rt0_386",
@@ -41,8 +41,8 @@ pub unsafe extern "C" fn runtime_rt0_go_entry(argc: i32, argv: *const *const u8)
         argc,
         argv as usize
     );
-    crate::state::bootstage(crate::state::Stage::globals);
-    crate::state::bootstage(crate::state::Stage::rt0_386);
+    crate::base::stage::bootstage(crate::base::stage::Stage::globals);
+    crate::base::stage::bootstage(crate::base::stage::Stage::rt0_386);
 }
 
 /// `user_desc` for set_thread_area (linux/asm/ldt.h).
@@ -84,7 +84,7 @@ pub extern "C" fn runtime_setldt(_entry: i32, base: usize, _limit: i32) {
     );
     if is_err(r) {
         // Go stops on INT $3; we say why first.
-        crate::print::fatal_with(format_args!(
+        crate::base::print::fatal_with(format_args!(
             "runtime: set_thread_area failed: errno {}",
             -r
         ));
@@ -93,6 +93,7 @@ pub extern "C" fn runtime_setldt(_entry: i32, base: usize, _limit: i32) {
         unsafe { *runtime_tls_entry_number.get() = d.entry_number };
     }
     let sel = (d.entry_number as u16) << 3 | 3;
+    // SAFETY: the kernel gave this GDT entry for m0.tls (set_thread_area above), whose word at tls[1] points at itself.
     unsafe {
         x86::segmentation::load_gs(x86::segmentation::SegmentSelector::from_raw(sel));
         *tlsReady.get() = true;
@@ -115,7 +116,7 @@ pub fn gs_selector() -> u16 {
 pub extern "C" fn runtime_check() {
     fn must(ok: bool, what: &str) {
         if !ok {
-            crate::print::throw(what);
+            crate::base::print::throw(what);
         }
     }
     must(
@@ -136,6 +137,7 @@ pub extern "C" fn runtime_check() {
         (&probe as *const u128 as usize).is_multiple_of(16),
         "stack not 16-byte aligned",
     );
+    // SAFETY: after rt0_go's set-up: m0, g0 and their links are initialised.
     unsafe {
         let g0 = g0();
         let m0 = m0();
@@ -144,7 +146,7 @@ pub extern "C" fn runtime_check() {
             "bad g0 stack",
         );
         must((*m0).g0 == g0 && (*g0).m == m0, "m0 and g0 not linked");
-        must(crate::gogo::getg() == g0, "TLS does not hold g0");
+        must(crate::base::tls::getg() == g0, "TLS does not hold g0");
         must(
             (*m0).tls[1] == &(*m0).tls[1] as *const usize as usize,
             "TLS self pointer",
@@ -174,18 +176,78 @@ pub extern "C" fn runtime_check() {
 }
 // ANCHOR_END: check
 
-/// Called by mcall when g is g0 (proc.go badmcall).
+// ANCHOR: osinit
+/// `osinit()` (os_linux.go:343-347).
 #[no_mangle]
-pub extern "C" fn runtime_badmcall() -> ! {
-    crate::print::throw("runtime: mcall called on m->g0 stack")
+pub extern "C" fn runtime_osinit() {
+    // SAFETY: osinit runs once, on g0, before anything reads ncpu.
+    unsafe {
+        *runtime_ncpu.get() = getproccount();
+        *runtime_physHugePageSize.get() = getHugePageSize();
+    }
+    // osArchInit is empty on 386.
+    boottrace!(
+        "osinit",
+        "ncpu={} (sched_getaffinity) physHugePageSize={} (hpage_pmd_size)",
+        unsafe { *runtime_ncpu.get() },
+        unsafe { *runtime_physHugePageSize.get() }
+    );
 }
-/// Called by mcall when fn returned (proc.go badmcall2).
-#[no_mangle]
-pub extern "C" fn runtime_badmcall2() -> ! {
-    crate::print::throw("runtime: mcall function returned")
+// ANCHOR_END: osinit
+
+// ANCHOR: getproccount
+/// `getproccount()` (os_linux.go:97-122): the number of CPUs in our affinity mask.
+/// The kernel returns how many bytes of the mask it wrote; count their set bits.
+pub fn getproccount() -> i32 {
+    // ANCHOR: exercise-getproccount
+    const maxCPUs: usize = 64 * 1024;
+    let mut buf = [0u8; maxCPUs / 8];
+    let r = sched_getaffinity(0, &mut buf);
+    if r < 0 {
+        return 1;
+    }
+    let n: i32 = buf[..r as usize]
+        .iter()
+        .map(|v| v.count_ones() as i32)
+        .sum();
+    if n == 0 {
+        1
+    } else {
+        n
+    }
+    // ANCHOR_END: exercise-getproccount
 }
-/// Called by systemstack on a foreign g (stack.go badsystemstack).
-#[no_mangle]
-pub extern "C" fn runtime_badsystemstack() -> ! {
-    crate::print::throw("systemstack called from unexpected goroutine")
+// ANCHOR_END: getproccount
+
+// ANCHOR: gethugepagesize
+/// `getHugePageSize()` (os_linux.go:317-341): the number in
+/// /sys/kernel/mm/transparent_hugepage/hpage_pmd_size, or 0 if it is missing, not a
+/// number, or not a power of two.
+pub fn getHugePageSize() -> usize {
+    let mut numbuf = [0u8; 20];
+    let fd = open(b"/sys/kernel/mm/transparent_hugepage/hpage_pmd_size\0", 0);
+    if fd < 0 {
+        return 0;
+    }
+    let n = read(fd, &mut numbuf);
+    closefd(fd);
+    if n <= 0 {
+        return 0;
+    }
+    parseHugePageSize(&numbuf[..n as usize])
+}
+// ANCHOR_END: gethugepagesize
+
+/// The parsing half of getHugePageSize: drop the trailing newline, `atoi`, require a
+/// non-negative power of two.
+pub fn parseHugePageSize(s: &[u8]) -> usize {
+    let s = &s[..s.len().saturating_sub(1)]; // remove trailing newline
+    let v = match crate::base::string::atoi(s) {
+        Some(v) if v >= 0 => v as usize,
+        _ => 0,
+    };
+    if v & v.wrapping_sub(1) != 0 {
+        return 0; // v is not a power of 2
+    }
+    v
 }

@@ -1,96 +1,15 @@
-//! # schedinit: the scheduler's start (proc.go:750-845)
+//! # schedinit: the scheduler's start (proc.go:750-845, 5460-5790)
 //!
 //! `schedinit` sets the thread limit, registers m0, then decides how many Ps to make
 //! (`ncpu`, unless `$GOMAXPROCS` is a valid positive int32) and makes them with
 //! `procresize`: P0 goes to m0, the rest wait on the idle list `sched.pidle`.
 
+use crate::base::malloc;
+use crate::base::pmask::{self, runtime_idlepMask, runtime_timerpMask};
+use crate::base::print::throw;
+use crate::base::runq::runqempty;
+use crate::base::string::atoi32;
 use crate::globals::*;
-use crate::malloc;
-use crate::print::throw;
-
-/// `pMask`: one bit per P (proc.go:6460). `idlepMask` marks idle Ps (stealWork skips them);
-/// `timerpMask` marks Ps that may have timers.
-#[no_mangle]
-pub static runtime_idlepMask: Global<Slice<u32>> = Global::new(Slice::nil());
-#[no_mangle]
-pub static runtime_timerpMask: Global<Slice<u32>> = Global::new(Slice::nil());
-
-/// Operations on a pMask (proc.go:6463-6490).
-pub mod pmask {
-    use super::*;
-    /// # Safety
-    /// `mask` must have a word for `id`.
-    pub unsafe fn read(mask: *const Slice<u32>, id: u32) -> bool {
-        let word = id / 32;
-        let bit = 1u32 << (id % 32);
-        *(*mask).array.add(word as usize) & bit != 0
-    }
-    /// # Safety
-    /// as `read`.
-    pub unsafe fn set(mask: *mut Slice<u32>, id: i32) {
-        *(*mask).array.add(id as usize / 32) |= 1 << (id % 32);
-    }
-    /// # Safety
-    /// as `read`.
-    pub unsafe fn clear(mask: *mut Slice<u32>, id: i32) {
-        *(*mask).array.add(id as usize / 32) &= !(1 << (id % 32));
-    }
-}
-
-// ANCHOR: atoi32
-/// `atoi64(s)` (string.go:360-402): an optional '-' then decimal digits, nothing else
-/// (no '+', no spaces, not empty), without overflowing int64.
-pub fn atoi64(s: &[u8]) -> Option<i64> {
-    // ANCHOR: exercise-gomaxprocs-atoi64
-    if s.is_empty() {
-        return None;
-    }
-    let (neg, digits) = match s[0] {
-        b'-' => (true, &s[1..]),
-        _ => (false, s),
-    };
-    let mut un: u64 = 0;
-    for &c in digits {
-        if !c.is_ascii_digit() {
-            return None;
-        }
-        if un > u64::MAX / 10 {
-            return None; // overflow
-        }
-        un *= 10;
-        let un1 = un.wrapping_add((c - b'0') as u64);
-        if un1 < un {
-            return None; // overflow
-        }
-        un = un1;
-    }
-    if !neg && un > i64::MAX as u64 {
-        return None;
-    }
-    if neg && un > i64::MAX as u64 + 1 {
-        return None;
-    }
-    let n = un as i64;
-    Some(if neg { n.wrapping_neg() } else { n })
-    // ANCHOR_END: exercise-gomaxprocs-atoi64
-}
-
-/// `atoi32(s)` (string.go:416-421): atoi64, and the value must fit in an int32.
-/// (`atoi`, for Go's 32-bit `int` on 386, is the same function.)
-pub fn atoi32(s: &[u8]) -> Option<i32> {
-    // ANCHOR: exercise-gomaxprocs-atoi32
-    match atoi64(s) {
-        Some(n) if n == n as i32 as i64 => Some(n as i32),
-        _ => None,
-    }
-    // ANCHOR_END: exercise-gomaxprocs-atoi32
-}
-// ANCHOR_END: atoi32
-
-/// `atoi(s)` for 386, where Go's `int` is 32 bits.
-pub fn atoi(s: &[u8]) -> Option<i32> {
-    atoi32(s)
-}
 
 // ANCHOR: schedinit
 /// `schedinit()` (proc.go:750-845), keeping the steps that exist in our runtime, in Go's
@@ -98,6 +17,7 @@ pub fn atoi(s: &[u8]) -> Option<i32> {
 /// CPU features, hashing, modules, signals masks, GODEBUG and the GC; we have none of those.
 #[no_mangle]
 pub extern "C" fn runtime_schedinit() {
+    // SAFETY: schedinit runs once, on g0 of m0, before any other goroutine: the world is stopped.
     unsafe {
         let sched = sched();
         (*sched).maxmcount = 10000; // proc.go:777
@@ -106,17 +26,17 @@ pub extern "C" fn runtime_schedinit() {
         mcommoninit(m0(), -1); // proc.go:791
 
         // proc.go:822-829
-        (*sched).lastpoll = crate::sys_linux_386::nanotime();
+        (*sched).lastpoll = crate::base::sys_linux_386::nanotime();
         let procs = gomaxprocs_from_env(
             *runtime_ncpu.get(),
-            crate::os_linux::gogetenv(b"GOMAXPROCS"),
+            crate::base::args::gogetenv(b"GOMAXPROCS"),
         );
         boottrace!(
             "schedinit",
             "procs={} (ncpu={}, GOMAXPROCS{})",
             procs,
             *runtime_ncpu.get(),
-            EnvValue(crate::os_linux::gogetenv(b"GOMAXPROCS"))
+            EnvValue(crate::base::args::gogetenv(b"GOMAXPROCS"))
         );
         if !procresize(procs).is_null() {
             throw("unknown runnable goroutine during bootstrap");
@@ -131,7 +51,7 @@ struct EnvValue(Option<&'static [u8]>);
 impl core::fmt::Display for EnvValue {
     fn fmt(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
         match self.0 {
-            Some(v) => write!(f, "={}", crate::print::GoQuote(v)),
+            Some(v) => write!(f, "={}", crate::base::print::GoQuote(v)),
             None => f.write_str(" unset"),
         }
     }
@@ -159,7 +79,7 @@ pub unsafe fn mcommoninit(mp: *mut m, id: i64) {
     mpreinit(mp);
     if !(*mp).gsignal.is_null() {
         let gs = (*mp).gsignal;
-        (*gs).stackguard1 = (*gs).stack.lo + crate::newproc::stackGuard;
+        (*gs).stackguard1 = (*gs).stack.lo + crate::base::malloc::stackGuard;
     }
     (*mp).alllink = *runtime_allm.get();
     *runtime_allm.get() = mp;
@@ -196,7 +116,7 @@ pub unsafe fn mReserveID() -> i64 {
 /// # Safety
 /// `mp` must be a valid M.
 pub unsafe fn mpreinit(mp: *mut m) {
-    (*mp).gsignal = crate::newproc::malg(32 * 1024);
+    (*mp).gsignal = crate::base::malloc::malg(32 * 1024);
     (*(*mp).gsignal).m = mp;
 }
 
@@ -273,7 +193,7 @@ pub unsafe fn procresize(nprocs: i32) -> *mut p {
     }
 
     // ANCHOR: exercise-procresize-idle
-    let gp = crate::gogo::getg();
+    let gp = crate::base::tls::getg();
     let mp = (*gp).m;
     if !(*mp).p.is_null() && (*(*mp).p).id < nprocs {
         // continue to use the current P
@@ -309,7 +229,7 @@ pub unsafe fn procresize(nprocs: i32) -> *mut p {
         }
     }
     // ANCHOR_END: exercise-procresize-idle
-    crate::mstart::stealOrder_reset(nprocs as u32);
+    crate::base::randorder::stealOrder_reset(nprocs as u32);
     *runtime_gomaxprocs.get() = nprocs;
     boottrace!(
         "procresize",
@@ -335,13 +255,13 @@ pub unsafe fn acquirep(pp: *mut p) {
 /// # Safety
 /// As acquirep.
 pub unsafe fn wirep(pp: *mut p) {
-    let gp = crate::gogo::getg();
+    let gp = crate::base::tls::getg();
     let mp = (*gp).m;
     if !(*mp).p.is_null() {
         throw("wirep: already in go");
     }
     if !(*pp).m.is_null() || (*pp).status != _Pidle {
-        crate::print::fatal_with(format_args!(
+        crate::base::print::fatal_with(format_args!(
             "wirep: invalid p state (p->m={:#x}, p->status={})",
             (*pp).m as usize,
             (*pp).status
@@ -372,11 +292,3 @@ pub unsafe fn pidleput(pp: *mut p) {
     // ANCHOR_END: exercise-procresize-pidleput
 }
 // ANCHOR_END: pidleput
-
-/// `runqempty(pp)` (proc.go:6602): no runnext and nothing in the ring.
-///
-/// # Safety
-/// `pp` must be a valid P.
-pub unsafe fn runqempty(pp: *const p) -> bool {
-    (*pp).runqhead == (*pp).runqtail && (*pp).runnext.is_null()
-}

@@ -7,11 +7,11 @@
 //! state. In a test process `getg()` is always `&g0` (TLS was never set up), so `fresh`
 //! links g0 and m0 as rt0_go does. Nothing here switches stacks or exits the process.
 
+use crate::base::args;
+use crate::base::malloc;
+use crate::base::pmask::{runtime_idlepMask, runtime_timerpMask};
+use crate::base::randorder::{randomOrder, stealOrder};
 use crate::globals::*;
-use crate::malloc;
-use crate::mstart::{randomOrder, stealOrder};
-use crate::os_linux;
-use crate::schedinit::{runtime_idlepMask, runtime_timerpMask};
 use std::sync::{Mutex, MutexGuard};
 
 mod flags;
@@ -79,12 +79,12 @@ pub(crate) fn reset() {
             count: 0,
             coprimes: Slice::nil(),
         };
-        *os_linux::runtime_argc.get() = 0;
-        *os_linux::runtime_argv.get() = 0;
-        *os_linux::startupRand.get() = 0;
-        *os_linux::secureMode.get() = false;
-        *os_linux::vdsoEhdr.get() = 0;
-        *os_linux::auxvPairs.get() = 0;
+        *args::runtime_argc.get() = 0;
+        *args::runtime_argv.get() = 0;
+        *args::startupRand.get() = 0;
+        *args::secureMode.get() = false;
+        *args::vdsoEhdr.get() = 0;
+        *args::auxvPairs.get() = 0;
         (*g0()).m = m0();
         (*m0()).g0 = g0();
     }
@@ -179,8 +179,8 @@ fn fresh_links_m0_and_g0_like_rt0_go() {
     // asm_386.s:225-232: rt0_go saves m0 in g0.m and g0 in m0.g0; getg() is g0 before TLS.
     let _l = fresh();
     unsafe {
-        assert_eq!(crate::gogo::getg(), g0());
-        assert_eq!((*crate::gogo::getg()).m, m0());
+        assert_eq!(crate::base::tls::getg(), g0());
+        assert_eq!((*crate::base::tls::getg()).m, m0());
         assert_eq!((*m0()).g0, g0());
         assert!(allp().is_empty() && allgs().is_empty());
         assert_eq!(gomaxprocs(), 0);

@@ -1,5 +1,5 @@
 // The starter stub of exercise `allgadd`: what `make exercise EX=allgadd` puts between
-// the markers of the same name in runtime-i386/src/newproc.rs.
+// the runtime's markers of the same name (`// ANCHOR: exercise-allgadd...`).
 
 // ANCHOR: exercise-allgadd
 // TODO(exercise allgadd): append gp to the global slice runtime_allgs, as Go's
@@ -9,5 +9,5 @@
 // have no GC), and keep the new array and capacity. Then store gp at index
 // len and count it.
 let _ = gp;
-crate::print::throw("exercise allgadd: not implemented");
+crate::base::print::throw("exercise allgadd: not implemented");
 // ANCHOR_END: exercise-allgadd

@@ -1,5 +1,5 @@
 // The starter stub of exercise `findrunnable`: what `make exercise EX=findrunnable` puts between
-// the markers of the same name in runtime-i386/src/mstart.rs.
+// the runtime's markers of the same name (`// ANCHOR: exercise-findrunnable...`).
 
 // ANCHOR: exercise-findrunnable
 // TODO(exercise findrunnable): look for a g in Go 1.22's order and return

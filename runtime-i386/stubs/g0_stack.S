@@ -1,5 +1,5 @@
 // The starter stub of exercise `g0_stack`: what `make exercise EX=g0_stack` puts between
-// the markers of the same name in runtime-i386/asm/asm_386.S.
+// the runtime's markers of the same name (`// ANCHOR: exercise-g0_stack...`).
 
 // ANCHOR: exercise-g0_stack
 // TODO(exercise g0_stack): describe g0's stack in runtime_g0 (LEA_GLOBAL, and

@@ -1,5 +1,5 @@
 // The starter stub of exercise `gdestroy`: what `make exercise EX=gdestroy` puts between
-// the markers of the same name in runtime-i386/src/gogo.rs.
+// the runtime's markers of the same name (`// ANCHOR: exercise-gdestroy...`).
 
 // ANCHOR: exercise-gdestroy
 // TODO(exercise gdestroy): gp's function returned (goexit1 -> goexit0 -> here,
@@ -8,5 +8,5 @@
 // waitreason and param; dropg(); and put it on the current P's free list
 // (gfput) for newproc1 to reuse.
 let _ = (gp, gfput);
-crate::print::throw("exercise gdestroy: not implemented");
+crate::base::print::throw("exercise gdestroy: not implemented");
 // ANCHOR_END: exercise-gdestroy

@@ -1,5 +1,5 @@
 // The starter stub of exercise `getproccount`: what `make exercise EX=getproccount` puts between
-// the markers of the same name in runtime-i386/src/os_linux.rs.
+// the runtime's markers of the same name (`// ANCHOR: exercise-getproccount...`).
 
 // ANCHOR: exercise-getproccount
 // TODO(exercise getproccount): the number of CPUs this process may run on.
@@ -7,5 +7,5 @@
 // use a buffer of 64*1024/8 bytes (Go's maxCPUs is 64 Ki) and count the set
 // bits of the bytes the kernel says it wrote (its result; negative is
 // -errno). A failure, or no bit set, gives 1.
-crate::print::throw("exercise getproccount: not implemented")
+crate::base::print::throw("exercise getproccount: not implemented")
 // ANCHOR_END: exercise-getproccount

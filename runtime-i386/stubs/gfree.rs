@@ -1,5 +1,5 @@
 // The starter stub of exercise `gfree`: what `make exercise EX=gfree` puts between
-// the markers of the same name in runtime-i386/src/newproc.rs.
+// the runtime's markers of the same name (`// ANCHOR: exercise-gfree...`).
 
 // ANCHOR: exercise-gfree-gfput
 // TODO(exercise gfree, part 1 of 2): put the dead gp on pp.gFree. A g whose
@@ -10,7 +10,7 @@
 // kind in a gQueue with gqueue_push, then put the queue in front of its
 // list), and add how many moved to sched.gFree_n.
 let _ = (pp, gp);
-crate::print::throw("exercise gfree: gfput not implemented");
+crate::base::print::throw("exercise gfree: gfput not implemented");
 // ANCHOR_END: exercise-gfree-gfput
 
 // ANCHOR: exercise-gfree-gfget
@@ -21,5 +21,5 @@ crate::print::throw("exercise gfree: gfput not implemented");
 // (free that one), gets a new malloc::stackalloc(stackMin) and
 // stackguard0 = stack.lo + stackGuard.
 let _ = pp;
-crate::print::throw("exercise gfree: gfget not implemented")
+crate::base::print::throw("exercise gfree: gfget not implemented")
 // ANCHOR_END: exercise-gfree-gfget

@@ -1,5 +1,5 @@
 // The starter stub of exercise `gogo`: what `make exercise EX=gogo` puts between
-// the markers of the same name in runtime-i386/asm/asm_386.S.
+// the runtime's markers of the same name (`// ANCHOR: exercise-gogo...`).
 
 // ANCHOR: exercise-gogo
 // TODO(exercise gogo): void gogo(gobuf *buf), buf at 4(SP); never returns.

@@ -1,5 +1,5 @@
 // The starter stub of exercise `goidcache`: what `make exercise EX=goidcache` puts between
-// the markers of the same name in runtime-i386/src/newproc.rs.
+// the runtime's markers of the same name (`// ANCHOR: exercise-goidcache...`).
 
 // ANCHOR: exercise-goidcache
 // TODO(exercise goidcache): give newg its goid from pp's cache. When the cache
@@ -8,6 +8,6 @@
 // batch is goidgen+1 ..= goidgen+_GoidCacheBatch. Then newg gets the cache's
 // next id, and the cache moves on. The first goroutine gets goid 1.
 if true {
-    crate::print::throw("exercise goidcache: not implemented");
+    crate::base::print::throw("exercise goidcache: not implemented");
 }
 // ANCHOR_END: exercise-goidcache

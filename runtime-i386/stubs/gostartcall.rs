@@ -1,5 +1,5 @@
 // The starter stub of exercise `gostartcall`: what `make exercise EX=gostartcall` puts between
-// the markers of the same name in runtime-i386/src/newproc.rs.
+// the runtime's markers of the same name (`// ANCHOR: exercise-gostartcall...`).
 
 // ANCHOR: exercise-gostartcall-frame
 // TODO(exercise gostartcall, part 1 of 2): newg's first frame. Below
@@ -11,7 +11,7 @@
 // ancestors (0) and startpc (fv's code pointer).
 let _ = (callergp, callerpc);
 if true {
-    crate::print::throw("exercise gostartcall: newproc1's frame not implemented");
+    crate::base::print::throw("exercise gostartcall: newproc1's frame not implemented");
 }
 // ANCHOR_END: exercise-gostartcall-frame
 
@@ -22,5 +22,5 @@ if true {
 // word the new sp; pc becomes fn_, and ctxt becomes ctxt (gogo loads it into
 // DX, where a closure finds its funcval).
 let _ = (buf, fn_, ctxt);
-crate::print::throw("exercise gostartcall: gostartcall not implemented");
+crate::base::print::throw("exercise gostartcall: gostartcall not implemented");
 // ANCHOR_END: exercise-gostartcall-gostartcall

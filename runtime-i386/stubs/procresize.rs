@@ -1,5 +1,5 @@
 // The starter stub of exercise `procresize`: what `make exercise EX=procresize` puts between
-// the markers of the same name in runtime-i386/src/schedinit.rs.
+// the runtime's markers of the same name (`// ANCHOR: exercise-procresize...`).
 
 // ANCHOR: exercise-procresize-idle
 // TODO(exercise procresize, part 1 of 2): give the current M (getg().m) a P

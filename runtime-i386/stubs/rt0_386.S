@@ -1,5 +1,5 @@
 // The starter stub of exercise `rt0_386`: what `make exercise EX=rt0_386` puts between
-// the markers of the same name in runtime-i386/asm/asm_386.S.
+// the runtime's markers of the same name (`// ANCHOR: exercise-rt0_386...`).
 
 // ANCHOR: exercise-rt0_386
 // TODO(exercise rt0_386): the kernel left argc at 0(SP) and argv[0], argv[1],

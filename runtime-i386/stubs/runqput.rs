@@ -1,5 +1,5 @@
 // The starter stub of exercise `runqput`: what `make exercise EX=runqput` puts between
-// the markers of the same name in runtime-i386/src/newproc.rs.
+// the runtime's markers of the same name (`// ANCHOR: exercise-runqput...`).
 
 // ANCHOR: exercise-runqput-runqput
 // TODO(exercise runqput, part 1 of 2): with `next`, gp goes into pp.runnext
@@ -9,7 +9,7 @@
 // is full, runqputslow moves half of the ring and the g to the global queue
 // (and if runqputslow says it did not, try the ring again).
 let _ = (pp, gp, next);
-crate::print::throw("exercise runqput: runqput not implemented");
+crate::base::print::throw("exercise runqput: runqput not implemented");
 // ANCHOR_END: exercise-runqput-runqput
 
 // ANCHOR: exercise-runqput-runqputslow
@@ -18,5 +18,5 @@ crate::print::throw("exercise runqput: runqput not implemented");
 // link them and then gp through schedlink into one gQueue {head, tail} and
 // put that batch of 129 on the global queue (globrunqputbatch). Return true.
 let _ = (pp, gp, h, t);
-crate::print::throw("exercise runqput: runqputslow not implemented")
+crate::base::print::throw("exercise runqput: runqputslow not implemented")
 // ANCHOR_END: exercise-runqput-runqputslow

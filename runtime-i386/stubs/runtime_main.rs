@@ -1,5 +1,5 @@
 // The starter stub of exercise `runtime_main`: what `make exercise EX=runtime_main` puts between
-// the markers of the same name in runtime-i386/src/mainpc.rs.
+// the runtime's markers of the same name (`// ANCHOR: exercise-runtime_main...`).
 
 // ANCHOR: exercise-runtime_main-started
 // TODO(exercise runtime_main, part 1 of 2): record that the runtime has
@@ -14,5 +14,5 @@ let _ = &runtime_mainStarted;
 // indirectly, as an extern "C" fn(); when it returns, exit the whole process
 // with status 0, whatever other goroutines are doing.
 let _ = &runtime_main_main;
-crate::print::throw("exercise runtime_main: not implemented")
+crate::base::print::throw("exercise runtime_main: not implemented")
 // ANCHOR_END: exercise-runtime_main-call

@@ -1,5 +1,5 @@
 // The starter stub of exercise `sysargs`: what `make exercise EX=sysargs` puts between
-// the markers of the same name in runtime-i386/src/os_linux.rs.
+// the runtime's markers of the same name (`// ANCHOR: exercise-sysargs...`).
 
 // ANCHOR: exercise-sysargs-sysargs
 // TODO(exercise sysargs, part 1 of 2): argv[0..argc] is followed by a NULL
@@ -9,7 +9,7 @@
 // (_AT_NULL, value) pair included. Keep sysauxv's result in `pairs`.
 let _ = (argc, argv);
 let pairs: usize = if true {
-    crate::print::throw("exercise sysargs: sysargs not implemented")
+    crate::base::print::throw("exercise sysargs: sysargs not implemented")
 } else {
     0
 };
@@ -24,7 +24,7 @@ let pairs: usize = if true {
 // then on, system calls go through it.
 let _ = auxv;
 let i: usize = if true {
-    crate::print::throw("exercise sysargs: sysauxv not implemented")
+    crate::base::print::throw("exercise sysargs: sysauxv not implemented")
 } else {
     0
 };

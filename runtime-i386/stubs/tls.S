@@ -1,5 +1,5 @@
 // The starter stub of exercise `tls`: what `make exercise EX=tls` puts between
-// the markers of the same name in runtime-i386/asm/asm_386.S.
+// the runtime's markers of the same name (`// ANCHOR: exercise-tls...`).
 
 // ANCHOR: exercise-tls-selftest
 // TODO(exercise tls, part 2 of 2): check that TLS works, then link m0 and g0

@@ -1,5 +1,5 @@
 // The starter stub of exercise `tls`: what `make exercise EX=tls` puts between
-// the markers of the same name in runtime-i386/src/rt0_go.rs.
+// the runtime's markers of the same name (`// ANCHOR: exercise-tls...`).
 
 // ANCHOR: exercise-tls-setldt
 // TODO(exercise tls, part 1 of 2): make %gs address m0.tls[1].
@@ -15,5 +15,5 @@
 //   x86::segmentation::load_gs, and set tlsReady.
 // (Until then the compiler warns that user_desc and its flags are unused.)
 let _ = base;
-crate::print::throw("exercise tls: setldt not implemented");
+crate::base::print::throw("exercise tls: setldt not implemented");
 // ANCHOR_END: exercise-tls-setldt

@@ -33,7 +33,9 @@ from pathlib import Path
 
 sys.dont_write_bytecode = True  # no __pycache__ in scripts/labs/
 HERE = Path(__file__).resolve().parent
-CHAPTERS = ["globals", "rt0_386", "rt0_go", "schedinit", "newproc", "mstart", "gogo", "mainpc"]
+# The chapters, in boot order: the one list of the chapters' stop points.
+CHAPTERS = [l.split("\t")[0] for l in (HERE.parent.parent / "runtime-i386" / "stages.txt").read_text().splitlines()
+            if l.strip() and not l.startswith("#")]
 PACK_NAME = "gmp-boot-book-starter"
 INTEGRITY_POINTS = 5
 # What a copy of the project leaves out: build output, tools, history, caches.
@@ -89,7 +91,7 @@ class Region:
         self.key = name + (f"-{part}" if part else "")
         self.start, self.stop = start, stop  # body lines [start, stop)
         self.body = lines[start:stop]
-        self.around = "\n".join(lines[max(0, start - 60):start])  # for the asm chapter
+        self.around = "\n".join(lines[:start])  # for the asm chapter: the TEXT(...) above
 
 
 def parse_regions(text, path):
@@ -131,17 +133,22 @@ def scan(root):
 
 
 def chapter_of(ex, regions):
-    """The exercise's chapter: `chapter` in exercises.toml, else the module of its regions
-    (globals.rs: globals), or in assembly the function (TEXT(...)) around them."""
+    """The exercise's chapter: `chapter` in exercises.toml, else the chapter module its regions
+    are in (globals.rs: globals; in assembly the function, TEXT(...), around them), the base
+    layer's modules aside."""
     if ex.chapter:
         return ex.chapter
-    r = next(r for r in regions.values() if r.name == ex.name)
-    stem = Path(r.path).stem
-    if r.path.endswith(".S"):
-        stem = re.findall(r"TEXT\((\w+)\)", r.around)[-1].removeprefix("runtime_").lstrip("_")
-    if stem not in CHAPTERS:
-        raise LabError(f"exercise {ex.name}: {r.path} is no chapter's module; say `chapter =`")
-    return stem
+    found = set()
+    for r in (r for r in regions.values() if r.name == ex.name):
+        stem = Path(r.path).stem
+        if r.path.endswith(".S"):
+            stem = re.findall(r"TEXT\((\w+)\)", r.around)[-1].removeprefix("runtime_").lstrip("_")
+        found.add(stem)
+    chapters = found & set(CHAPTERS)
+    if len(chapters) != 1:
+        raise LabError(f"exercise {ex.name}: its regions are in {sorted(found)}, not in one chapter's "
+                       "module; say `chapter =` in exercises.toml")
+    return chapters.pop()
 
 
 def replace_body(text, path, key, body):

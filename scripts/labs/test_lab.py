@@ -57,6 +57,13 @@ class Regions(unittest.TestCase):
             for k, body in sts.items():
                 self.assertTrue(any("TODO(exercise" in l for l in body), k)
 
+    def test_every_exercise_names_the_files_of_its_regions(self):
+        tree = lab.Tree(ROOT)
+        for e in COURSE.exercises:
+            text = e.what + " " + " ".join(e.hints)
+            for r in tree.regions_of(e):
+                self.assertIn(f"`{r.path}`", text, f"{e.name}: {r.key}")
+
     def test_fingerprint_ignores_region_bodies_only(self):
         with tempfile.TemporaryDirectory() as d:
             p = Path(d) / "runtime-i386/src/a.rs"

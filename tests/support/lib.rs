@@ -8,17 +8,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-/// The chapter programs, in boot order.
-pub const CHAPTERS: [&str; 8] = [
-    "globals",
-    "rt0_386",
-    "rt0_go",
-    "schedinit",
-    "newproc",
-    "mstart",
-    "gogo",
-    "mainpc",
-];
+/// The chapters' stop points, in boot order: each chapter's program (runtime-i386/stages.txt,
+/// the one list of them).
+pub fn chapters() -> Vec<&'static str> {
+    include_str!("../../runtime-i386/stages.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| l.split('\t').next().unwrap())
+        .collect()
+}
 
 fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")

@@ -1,8 +1,8 @@
-//! The programs' command-line parser, os_linux::parse_args: Go's flag package (flag.go
+//! The programs' command-line parser, base::args::parse_args: Go's flag package (flag.go
 //! parseOne, strconv.ParseBool) for `-json`, then the example programs' positional counts.
 
 use super::lock;
-use crate::os_linux::*;
+use crate::base::args::*;
 
 const CHAPTER: Cmdline = Cmdline {
     json: true,

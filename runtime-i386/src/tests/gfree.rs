@@ -2,9 +2,11 @@
 //! dropg (proc.go:3928).
 
 use super::{chain, fresh, mkg};
+use crate::base::glist::*;
+use crate::base::malloc::stackReal;
+use crate::base::malloc::*;
 use crate::globals::*;
 use crate::gogo::{dropg, gdestroy};
-use crate::malloc::stackReal;
 use crate::newproc::*;
 
 /// Whether the page holding `addr` is mapped, by /proc/self/maps. (Not mincore: under
@@ -43,7 +45,7 @@ fn goid(gp: *mut g) -> u64 {
 fn gfput_keeps_standard_stack() {
     let _l = fresh();
     unsafe {
-        let pp = crate::malloc::new::<p>();
+        let pp = crate::base::malloc::new::<p>();
         let g1 = dead_g(1, 2048);
         let stk = (*g1).stack;
         assert_eq!(stk.hi - stk.lo, startingStackSize);
@@ -67,7 +69,7 @@ fn gfput_keeps_standard_stack() {
 fn gfput_frees_non_standard_stack() {
     let _l = fresh();
     unsafe {
-        let pp = crate::malloc::new::<p>();
+        let pp = crate::base::malloc::new::<p>();
         let gp = dead_g(1, 128 * 1024);
         let old = (*gp).stack;
         assert_eq!(old.hi - old.lo, 128 * 1024);
@@ -90,7 +92,7 @@ fn gfput_frees_non_standard_stack() {
 fn gfput_spills_to_global_list_at_64() {
     let _l = fresh();
     unsafe {
-        let pp = crate::malloc::new::<p>();
+        let pp = crate::base::malloc::new::<p>();
         let gs: Vec<*mut g> = (1..=64).map(|i| dead_g(i, 2048)).collect();
         for (i, &gp) in gs.iter().enumerate().take(63) {
             gfput(pp, gp);
@@ -116,7 +118,7 @@ fn gfput_spills_to_global_list_at_64() {
 fn gfput_spill_separates_stackless_gs() {
     let _l = fresh();
     unsafe {
-        let pp = crate::malloc::new::<p>();
+        let pp = crate::base::malloc::new::<p>();
         for i in 1..=64u64 {
             // odd goids get a 128 KiB stack, which gfput frees
             let size = if i % 2 == 1 { 128 * 1024 } else { 2048 };
@@ -146,7 +148,7 @@ fn gfput_spill_separates_stackless_gs() {
 fn gfget_lifo_then_refills_from_global() {
     let _l = fresh();
     unsafe {
-        let pp = crate::malloc::new::<p>();
+        let pp = crate::base::malloc::new::<p>();
         let gs: Vec<*mut g> = (1..=64).map(|i| dead_g(i, 2048)).collect();
         let stacks: Vec<stack> = gs.iter().map(|&gp| (*gp).stack).collect();
         for &gp in &gs {
@@ -184,7 +186,7 @@ fn gfget_lifo_then_refills_from_global() {
 fn gfget_refill_prefers_gs_with_stacks() {
     let _l = fresh();
     unsafe {
-        let pp = crate::malloc::new::<p>();
+        let pp = crate::base::malloc::new::<p>();
         let sched = sched();
         // Two with stacks (goids 1, 2), forty without (101..140).
         for i in (1..=2).rev() {
@@ -223,7 +225,7 @@ fn gfget_refill_prefers_gs_with_stacks() {
 fn gfget_gives_freed_g_a_new_stack() {
     let _l = fresh();
     unsafe {
-        let pp = crate::malloc::new::<p>();
+        let pp = crate::base::malloc::new::<p>();
         let gp = dead_g(7, 256 * 1024);
         gfput(pp, gp);
         assert_eq!((*gp).stack.lo, 0);
@@ -247,7 +249,7 @@ fn gfget_gives_freed_g_a_new_stack() {
 fn gfget_replaces_stack_of_wrong_size() {
     let _l = fresh();
     unsafe {
-        let pp = crate::malloc::new::<p>();
+        let pp = crate::base::malloc::new::<p>();
         let gp = dead_g(3, 128 * 1024);
         let old = (*gp).stack;
         glist_push(&mut (*pp).gFree.head, gp); // bypassing gfput, which would free it
@@ -259,8 +261,8 @@ fn gfget_replaces_stack_of_wrong_size() {
         // stack (or its guard page) may have been given (the kernel and qemu-i386 reuse
         // freed address space in different orders).
         let new = (*gp).stack;
-        let new_map = new.lo - crate::malloc::stackGuardPage..new.hi;
-        let stale: Vec<usize> = (old.lo - crate::malloc::stackGuardPage..old.hi)
+        let new_map = new.lo - crate::base::malloc::stackGuardPage..new.hi;
+        let stale: Vec<usize> = (old.lo - crate::base::malloc::stackGuardPage..old.hi)
             .step_by(4096)
             .filter(|a| !new_map.contains(a) && is_mapped(*a))
             .collect();

@@ -5,78 +5,46 @@ use super::{fresh, lock};
 use crate::globals::*;
 use std::collections::HashSet;
 
-/// Every modelled field sits at Go's offset.
+/// Each structure's table covers it exactly: its fields, padding included, follow each other
+/// with no gap and end at the structure's size (so every byte is accounted for, and
+/// `go_struct!`'s compile-time checks cover the whole layout).
 #[test]
-fn layout_rows_match_go() {
+fn layout_tables_tile_their_structures() {
     let _l = lock();
-    assert!(LAYOUT.len() > 90);
-    let mut bad = Vec::new();
-    for r in LAYOUT {
-        if r.ours != r.go {
-            bad.push(format!(
-                "{}.{}: ours {} go {}",
-                r.strukt, r.field, r.ours, r.go
-            ));
-        }
-    }
-    assert!(bad.is_empty(), "{bad:#?}");
-}
-
-/// Each row is listed once, and every offset lies inside its structure.
-#[test]
-fn layout_rows_unique_and_in_bounds() {
-    let _l = lock();
-    let sizes: std::collections::HashMap<&str, usize> =
-        SIZES.iter().map(|&(n, ours, _)| (n, ours)).collect();
-    let mut seen = HashSet::new();
-    for r in LAYOUT {
-        assert!(
-            seen.insert((r.strukt, r.field)),
-            "{}.{} listed twice",
-            r.strukt,
-            r.field
-        );
-        let size = sizes[r.strukt];
-        assert!(r.ours < size, "{}.{} outside {}", r.strukt, r.field, size);
-    }
-    // Within a structure the rows are in offset order.
-    for w in LAYOUT.windows(2) {
-        if w[0].strukt == w[1].strukt {
-            assert!(
-                w[0].go <= w[1].go,
-                "{}.{} before {}",
-                w[0].strukt,
-                w[0].field,
-                w[1].field
+    assert_eq!(LAYOUT.len(), SIZES.len());
+    for (table, &(name, size)) in LAYOUT.iter().zip(SIZES) {
+        let mut at = 0;
+        for r in *table {
+            assert_eq!(r.strukt, name);
+            assert_eq!(
+                r.offset, at,
+                "{name}.{} does not follow the field before it",
+                r.field
             );
+            at += r.size;
         }
+        assert_eq!(at, size, "{name}'s fields do not add up to its size");
     }
 }
 
-/// go_asm.h `gobuf__size` etc.: 28, 8, 260, 1296, 4576, 6712 on 386.
+/// Every assembly symbol names one field, and the fields the assembly reads have one.
 #[test]
-fn sizes_match_go() {
+fn asm_symbols_are_unique_and_named_after_their_field() {
     let _l = lock();
-    let want = [
-        ("gobuf", 28),
-        ("stack", 8),
-        ("g", 260),
-        ("m", 1296),
-        ("p", 4576),
-        ("schedt", 6712),
-    ];
-    assert_eq!(SIZES.len(), want.len());
-    for (&(name, ours, go), (wname, wsize)) in SIZES.iter().zip(want) {
-        assert_eq!(name, wname);
-        assert_eq!(ours, go, "{name}");
-        assert_eq!(go, wsize, "{name}");
+    let mut seen = HashSet::new();
+    for r in LAYOUT
+        .iter()
+        .flat_map(|t| t.iter())
+        .filter(|r| !r.asm.is_empty())
+    {
+        assert!(seen.insert(r.asm), "{} twice", r.asm);
+        assert_eq!(r.asm, format!("{}_{}", r.strukt, r.field));
     }
-    assert_eq!(core::mem::size_of::<gList>(), 8);
-    assert_eq!(core::mem::size_of::<gQueue>(), 8);
-    assert_eq!(core::mem::size_of::<Slice<*mut p>>(), 12);
-    // schedt holds a uint64 at offset 0 accessed atomically: 8-aligned like Go's.
-    assert_eq!(core::mem::align_of::<schedt>(), 8);
-    assert_eq!(runtime_sched.get() as usize % 8, 0);
+    for sym in [
+        "g_m", "g_sched", "gobuf_sp", "gobuf_pc", "m_tls", "m_g0", "m_curg",
+    ] {
+        assert!(seen.contains(sym), "{sym}");
+    }
 }
 
 /// runtime2.go:37-156: the `_G*` and `_P*` values, and the names the reports print.
@@ -166,7 +134,7 @@ fn exe_load_base() -> usize {
 #[test]
 fn symtab_names_goexit() {
     let _l = lock();
-    use crate::symtab::*;
+    use crate::base::symtab::*;
     let pc = crate::newproc::goexitPC() - exe_load_base();
     assert_eq!(lookup(pc), Some(("runtime_goexit", 0)));
     assert_eq!(lookup(pc + 1), Some(("runtime_goexit", 1)));
@@ -178,7 +146,7 @@ fn symtab_names_goexit() {
     assert_eq!(s, "runtime.goexit");
     s.clear();
     // A heap address is in no symbol.
-    write_pc(&mut s, crate::malloc::sysAlloc(4096) as usize + 16).unwrap();
+    write_pc(&mut s, crate::base::malloc::sysAlloc(4096) as usize + 16).unwrap();
     assert_eq!(s, "?");
     for (name, go) in [
         ("runtime_main", "runtime.main"),

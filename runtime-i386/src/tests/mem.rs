@@ -4,7 +4,7 @@
 
 use super::gfree::is_mapped;
 use super::{lock, mapping_of, maps};
-use crate::malloc::*;
+use crate::base::malloc::*;
 
 /// stack.go:336 `stackalloc(n)`: `[lo, hi)` of at least n bytes; ours are stackReal
 /// (64 KiB) or n rounded up to pages, readable and writable, with a PROT_NONE page right

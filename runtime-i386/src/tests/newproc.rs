@@ -3,6 +3,7 @@
 //! casgstatus (proc.go:1105), and the `go` entry point.
 
 use super::{fresh, local_runq};
+use crate::base::malloc::*;
 use crate::globals::*;
 use crate::newproc::*;
 use crate::schedinit::procresize;
@@ -49,7 +50,7 @@ fn newproc1_first_goroutine() {
         assert!((*gp).m.is_null());
         assert!((*gp).schedlink.is_null());
         // proc.go:4900-4904: a new g is published in allgs.
-        assert_eq!(allgs(), [gp]);
+        assert_eq!(&*allgs(), [gp]);
         // newproc1 does not queue it.
         assert!((*p0).runnext.is_null());
         assert_eq!(local_runq(p0), Vec::<u64>::new());
@@ -73,7 +74,7 @@ fn newproc1_goid_batches() {
         assert_eq!((*sched()).goidgen, 48);
         assert_eq!((*p0).goidcache, 34);
         assert_eq!((*p0).goidcacheend, 49);
-        assert_eq!(allgs(), &gs[..]);
+        assert_eq!(&*allgs(), &gs[..]);
         for &gp in &gs {
             assert_eq!((*gp).atomicstatus, _Grunnable);
         }
@@ -188,7 +189,7 @@ fn newproc_puts_new_g_in_runnext() {
         let g2 = (*p0).runnext;
         assert_eq!((*g2).goid, 2);
         assert_eq!(local_runq(p0), [1]);
-        assert_eq!(allgs(), [g1, g2]);
+        assert_eq!(&*allgs(), [g1, g2]);
     }
 }
 
@@ -255,7 +256,7 @@ fn malg_stacks() {
 }
 
 fn stackReal() -> usize {
-    crate::malloc::stackReal
+    crate::base::malloc::stackReal
 }
 
 /// stack.go:75/99, proc.go:685: the constants Go 1.22 uses on linux/386.
@@ -265,7 +266,7 @@ fn constants_match_go() {
     assert_eq!(stackMin, 2048);
     assert_eq!(stackGuard, 928); // stackNosplit(800) + stackSystem(0) + StackSmall(128)
     assert_eq!(_GoidCacheBatch, 16);
-    assert_eq!(startingStackSize, crate::malloc::stackReal);
+    assert_eq!(startingStackSize, crate::base::malloc::stackReal);
 }
 
 /// stack.go:1127 `gostartcallfn` and sys_x86.go:16 `gostartcall`: push buf.pc as a return
@@ -310,7 +311,7 @@ fn allgadd_appends_and_grows() {
             assert_eq!(allgs().len(), i + 1);
             assert!((*runtime_allgs.get()).cap > i);
         }
-        assert_eq!(allgs(), &gs[..]);
+        assert_eq!(&*allgs(), &gs[..]);
         assert_eq!((*runtime_allgs.get()).cap, 256);
     }
 }

@@ -2,8 +2,8 @@
 //! the Ps.
 
 use super::lock;
+use crate::base::randorder::{gcd, randomOrder};
 use crate::globals::Slice;
-use crate::mstart::{gcd, randomOrder};
 
 fn order() -> randomOrder {
     randomOrder {

@@ -5,8 +5,10 @@
 //! Never hand sysauxv an AT_SYSINFO (32) entry: it would redirect every later system call.
 
 use super::{fresh, lock};
+use crate::base::args::*;
 use crate::globals::*;
-use crate::os_linux::*;
+use crate::rt0_386::*;
+use crate::rt0_go::*;
 use std::ffi::CString;
 
 /// A leaked, NUL-terminated copy of `s` (the runtime keeps `&'static` slices into argv).
@@ -28,7 +30,7 @@ fn arg_block(args: &[&str], env: &[&str], auxv: &[usize]) -> *const *const u8 {
 
 /// `runtime_vdsoSysinfo`, which must stay 0 (int $0x80) in a test process.
 fn vdso_sysinfo() -> usize {
-    unsafe { (&raw const crate::sys_linux_386::runtime_vdsoSysinfo).read() }
+    unsafe { (&raw const crate::base::sys_linux_386::runtime_vdsoSysinfo).read() }
 }
 
 /// 16 "random" bytes that stay valid (AT_RANDOM must point at real memory: cheaprand reads
@@ -170,7 +172,7 @@ fn sysargs_with_no_arguments_and_no_environment() {
         sysargs(0, argv);
         assert_eq!(*auxvPairs.get(), 1);
         assert_eq!(*runtime_physPageSize.get(), 8192);
-        assert_eq!(getenv_from(0, argv, b"HOME"), None);
+        assert_eq!(getenv_in(KernelBlock::at(0, argv), b"HOME"), None);
     }
     // gogetenv before args (argv nil) finds nothing.
     unsafe { *runtime_argv.get() = 0 };
@@ -223,9 +225,9 @@ fn osinit_sets_ncpu_and_huge_page_size() {
 fn nanotime_is_monotonic_nanoseconds() {
     let _l = lock();
     let start = std::time::Instant::now();
-    let t0 = crate::sys_linux_386::nanotime();
+    let t0 = crate::base::sys_linux_386::nanotime();
     std::thread::sleep(std::time::Duration::from_millis(20));
-    let t1 = crate::sys_linux_386::nanotime();
+    let t1 = crate::base::sys_linux_386::nanotime();
     let elapsed = start.elapsed().as_nanos() as i64;
     assert!(t0 > 0);
     assert!(t1 - t0 >= 20_000_000, "{} ns", t1 - t0);

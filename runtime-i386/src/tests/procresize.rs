@@ -4,8 +4,10 @@
 //! (proc.go:750-845).
 
 use super::{fresh, lock, mkg, reset};
+use crate::base::pmask::{self, runtime_idlepMask, runtime_timerpMask};
+use crate::base::randorder::{gcd, stealOrder};
+use crate::base::runq::*;
 use crate::globals::*;
-use crate::mstart::{gcd, stealOrder};
 use crate::schedinit::*;
 use std::ptr::null_mut;
 
@@ -123,8 +125,8 @@ fn pidleput_pushes_on_head() {
     let _l = fresh();
     unsafe {
         procresize(1);
-        let pa = crate::malloc::new::<p>();
-        let pb = crate::malloc::new::<p>();
+        let pa = crate::base::malloc::new::<p>();
+        let pb = crate::base::malloc::new::<p>();
         // ids within the one mask word procresize(1) made
         (*pa).id = 5;
         (*pb).id = 31;
@@ -165,7 +167,7 @@ fn pinit_sets_gcstop_and_masks() {
         };
         std::ptr::swap(runtime_idlepMask.get(), &mut idle);
         std::ptr::swap(runtime_timerpMask.get(), &mut timer);
-        let pp = crate::malloc::new::<p>();
+        let pp = crate::base::malloc::new::<p>();
         pinit(pp, 37);
         assert_eq!((*pp).id, 37);
         assert_eq!((*pp).status, _Pgcstop);
@@ -216,7 +218,7 @@ fn pmask_bits_across_words() {
 fn runqempty_checks_ring_and_runnext() {
     let _l = fresh();
     unsafe {
-        let pp = crate::malloc::new::<p>();
+        let pp = crate::base::malloc::new::<p>();
         assert!(runqempty(pp));
         (*pp).runnext = mkg(1);
         assert!(!runqempty(pp));
@@ -238,7 +240,7 @@ fn runqempty_checks_ring_and_runnext() {
 fn acquirep_wires_m_and_p() {
     let _l = fresh();
     unsafe {
-        let pp = crate::malloc::new::<p>();
+        let pp = crate::base::malloc::new::<p>();
         (*pp).status = _Pidle;
         acquirep(pp);
         assert_eq!((*m0()).p, pp);
@@ -251,7 +253,7 @@ fn acquirep_wires_m_and_p() {
 /// P (taken with pidleget, proc.go:6559, which clears its idle bit and sets its timer bit)
 /// go to _Pgcstop. procresize's callers always stop the world first.
 unsafe fn stop_the_world() {
-    let mp = (*crate::gogo::getg()).m;
+    let mp = (*crate::base::tls::getg()).m;
     (*(*mp).p).status = _Pgcstop;
     let sched = sched();
     while !(*sched).pidle.is_null() {
@@ -305,7 +307,7 @@ fn procresize_returns_ps_with_local_work() {
         procresize(4);
         stop_the_world();
         let (p2, p3) = (allp()[2], allp()[3]);
-        crate::newproc::runqput(p2, mkg(10), false);
+        crate::base::runq::runqput(p2, mkg(10), false);
         (*p3).runnext = mkg(11);
         let runnable = procresize(6);
         // Built from the top down, each pushed on the head: P2, then P3.
@@ -342,7 +344,7 @@ fn mcommoninit_ids_gsignal_and_allm() {
         assert_eq!(*runtime_allm.get(), m0());
         assert!((*m0()).alllink.is_null());
 
-        let m1 = crate::malloc::new::<m>();
+        let m1 = crate::base::malloc::new::<m>();
         mcommoninit(m1, -1);
         assert_eq!((*m1).id, 1);
         assert_eq!(*runtime_allm.get(), m1);
@@ -350,7 +352,7 @@ fn mcommoninit_ids_gsignal_and_allm() {
         assert_ne!((*m1).gsignal, gs);
 
         // A pre-reserved id is used as is and does not consume sched.mnext.
-        let m2 = crate::malloc::new::<m>();
+        let m2 = crate::base::malloc::new::<m>();
         mcommoninit(m2, 7);
         assert_eq!((*m2).id, 7);
         assert_eq!((*sched()).mnext, 2);
@@ -401,7 +403,7 @@ fn schedinit_honours_gomaxprocs() {
         block.extend([0, 0, 0]); // end of envp, AT_NULL pair
         let argv = block.leak().as_ptr();
         unsafe {
-            *crate::os_linux::runtime_argv.get() = argv as usize;
+            *crate::base::args::runtime_argv.get() = argv as usize;
             *runtime_ncpu.get() = 2;
             runtime_schedinit();
             assert_eq!(gomaxprocs(), want, "{env}");

@@ -3,9 +3,10 @@
 //! operations (proc.go:6895-6990).
 
 use super::{chain, fresh, global_runq, local_runq, mkg, mkgs};
+use crate::base::glist::*;
+use crate::base::runq::*;
+use crate::base::runq::{globrunqget, runqget};
 use crate::globals::*;
-use crate::mstart::{globrunqget, runqget};
-use crate::newproc::*;
 use std::ptr::null_mut;
 
 fn goid(gp: *mut g) -> u64 {
@@ -20,7 +21,7 @@ fn goid(gp: *mut g) -> u64 {
 fn runnext_kicks_old_runnext_to_ring() {
     let _l = fresh();
     unsafe {
-        let pp = crate::malloc::new::<p>();
+        let pp = crate::base::malloc::new::<p>();
         let (g1, g2) = (mkg(1), mkg(2));
         runqput(pp, g1, true);
         assert_eq!((*pp).runnext, g1);
@@ -45,7 +46,7 @@ fn runnext_kicks_old_runnext_to_ring() {
 fn ring_is_fifo_behind_runnext() {
     let _l = fresh();
     unsafe {
-        let pp = crate::malloc::new::<p>();
+        let pp = crate::base::malloc::new::<p>();
         let gs = mkgs(1, 4);
         for &gp in &gs[..3] {
             runqput(pp, gp, false);
@@ -72,7 +73,7 @@ fn ring_is_fifo_behind_runnext() {
 fn full_ring_spills_half_to_global_queue() {
     let _l = fresh();
     unsafe {
-        let pp = crate::malloc::new::<p>();
+        let pp = crate::base::malloc::new::<p>();
         let gs = mkgs(1, 257);
         for &gp in &gs[..256] {
             runqput(pp, gp, false);
@@ -108,7 +109,7 @@ fn full_ring_spills_half_to_global_queue() {
 fn full_ring_runnext_kick_spills_old_runnext() {
     let _l = fresh();
     unsafe {
-        let pp = crate::malloc::new::<p>();
+        let pp = crate::base::malloc::new::<p>();
         for gp in mkgs(1, 256) {
             runqput(pp, gp, false);
         }
@@ -130,7 +131,7 @@ fn full_ring_runnext_kick_spills_old_runnext() {
 fn ring_indices_wrap_around_u32() {
     let _l = fresh();
     unsafe {
-        let pp = crate::malloc::new::<p>();
+        let pp = crate::base::malloc::new::<p>();
         let start = u32::MAX - 100;
         (*pp).runqhead = start;
         (*pp).runqtail = start;
@@ -193,7 +194,7 @@ fn global_queue_put_and_batch() {
 unsafe fn run_globrunqget(size: usize, procs: i32, max: i32) -> (u64, Vec<u64>, Vec<u64>) {
     super::reset();
     *runtime_gomaxprocs.get() = procs;
-    let pp = crate::malloc::new::<p>();
+    let pp = crate::base::malloc::new::<p>();
     for gp in mkgs(1, size) {
         globrunqput(gp);
     }
@@ -249,7 +250,7 @@ fn globrunqget_empty_and_behind_local_work() {
     let _l = fresh();
     unsafe {
         *runtime_gomaxprocs.get() = 1;
-        let pp = crate::malloc::new::<p>();
+        let pp = crate::base::malloc::new::<p>();
         assert!(globrunqget(pp, 0).is_null());
         assert_eq!(((*pp).runqhead, (*pp).runqtail), (0, 0));
         assert_eq!((*sched()).runqsize, 0);

@@ -3,10 +3,12 @@
 //! finds none it throws "all goroutines are asleep", which would end the test process).
 
 use super::{fresh, local_runq, mkg, mkgs};
+use crate::base::pmask::{self, runtime_idlepMask};
+use crate::base::runq::*;
+use crate::base::runq::{globrunqput, runqput};
 use crate::globals::*;
 use crate::mstart::*;
-use crate::newproc::{globrunqput, runqput};
-use crate::schedinit::{pmask, procresize, runtime_idlepMask};
+use crate::schedinit::procresize;
 use std::ptr::null_mut;
 
 fn goid(gp: *mut g) -> u64 {
@@ -30,7 +32,10 @@ fn runqsteal_takes_half_rounded_up() {
     for (size, stolen) in [(10u64, 5u64), (7, 4), (2, 1), (1, 1), (256, 128)] {
         super::reset();
         unsafe {
-            let (pp, p2) = (crate::malloc::new::<p>(), crate::malloc::new::<p>());
+            let (pp, p2) = (
+                crate::base::malloc::new::<p>(),
+                crate::base::malloc::new::<p>(),
+            );
             runqput(pp, mkg(900), false); // pp already has one g
             fill(p2, 1, size as usize);
             let gp = runqsteal(pp, p2, false);
@@ -53,7 +58,10 @@ fn runqsteal_takes_half_rounded_up() {
 fn runqsteal_runnext_only_when_allowed() {
     let _l = fresh();
     unsafe {
-        let (pp, p2) = (crate::malloc::new::<p>(), crate::malloc::new::<p>());
+        let (pp, p2) = (
+            crate::base::malloc::new::<p>(),
+            crate::base::malloc::new::<p>(),
+        );
         assert!(runqsteal(pp, p2, true).is_null());
         let next = mkg(5);
         (*p2).runnext = next;
@@ -78,7 +86,7 @@ fn runqsteal_runnext_only_when_allowed() {
 fn runqgrab_wraps_batch_and_ring() {
     let _l = fresh();
     unsafe {
-        let p2 = crate::malloc::new::<p>();
+        let p2 = crate::base::malloc::new::<p>();
         (*p2).runqhead = u32::MAX - 1;
         (*p2).runqtail = u32::MAX - 1;
         fill(p2, 1, 6);

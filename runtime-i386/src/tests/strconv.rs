@@ -2,8 +2,9 @@
 //! huge page size parsing of getHugePageSize (os_linux.go:319-341).
 
 use super::lock;
-use crate::os_linux::parseHugePageSize;
-use crate::schedinit::{atoi, atoi32, atoi64, gomaxprocs_from_env};
+use crate::base::string::{atoi, atoi32, atoi64};
+use crate::rt0_go::parseHugePageSize;
+use crate::schedinit::gomaxprocs_from_env;
 
 /// string.go:360 `atoi64`: an optional '-' and decimal digits only.
 #[test]

@@ -3,7 +3,7 @@
 //! Go's print writes each piece straight to standard error with `write`. Ours formats with
 //! `core::fmt` into a small buffer on the stack and writes it in one system call.
 
-use crate::sys_linux_386::{poll_out, write1, EAGAIN, EINTR};
+use crate::base::sys_linux_386::{poll_out, write1, EAGAIN, EINTR};
 use core::fmt::{self, Write};
 
 /// A fixed buffer that flushes to a file descriptor when full and when dropped.
@@ -86,20 +86,20 @@ pub fn stdout_fmt(args: fmt::Arguments) {
 /// Go's `print(...)`: formatted text to standard error.
 #[macro_export]
 macro_rules! print {
-    ($($arg:tt)*) => { $crate::print::print_fmt(format_args!($($arg)*)) };
+    ($($arg:tt)*) => { $crate::base::print::print_fmt(format_args!($($arg)*)) };
 }
 
 /// Go's `println(...)`: formatted text and a newline to standard error.
 #[macro_export]
 macro_rules! println {
-    () => { $crate::print::print_fmt(format_args!("\n")) };
-    ($($arg:tt)*) => { $crate::print::print_fmt(format_args!("{}\n", format_args!($($arg)*))) };
+    () => { $crate::base::print::print_fmt(format_args!("\n")) };
+    ($($arg:tt)*) => { $crate::base::print::print_fmt(format_args!("{}\n", format_args!($($arg)*))) };
 }
 
 /// Formatted text to standard output.
 #[macro_export]
 macro_rules! outln {
-    ($($arg:tt)*) => { $crate::print::stdout_fmt(format_args!("{}\n", format_args!($($arg)*))) };
+    ($($arg:tt)*) => { $crate::base::print::stdout_fmt(format_args!("{}\n", format_args!($($arg)*))) };
 }
 
 /// `throw(s)`: a fatal runtime error (panic.go:1023 throw → fatalthrow). Prints
@@ -116,7 +116,7 @@ pub fn throw(s: &str) -> ! {
 /// fatalpanic, printing the error's text: error.go:77-79 and printpanicval).
 #[cold]
 pub fn panicErrorString(s: &str) -> ! {
-    let gp = crate::gogo::getg();
+    let gp = crate::base::tls::getg();
     let on_user_g = !gp.is_null() && unsafe { !(*gp).m.is_null() && (*(*gp).m).curg == gp };
     if on_user_g {
         print_fmt(format_args!(
@@ -124,7 +124,7 @@ pub fn panicErrorString(s: &str) -> ! {
             s,
             unsafe { (*gp).goid }
         ));
-        crate::sys_linux_386::runtime_exit(2)
+        crate::base::sys_linux_386::runtime_exit(2)
     }
     print_fmt(format_args!(
         "panic: runtime.errorString({})\n",
@@ -138,7 +138,8 @@ pub fn panicErrorString(s: &str) -> ! {
 pub fn fatal_with(args: fmt::Arguments) -> ! {
     print_fmt(format_args!("fatal error: {}\n", args));
     // Name the goroutine that was running, as Go's traceback header does.
-    let gp = crate::gogo::getg();
+    let gp = crate::base::tls::getg();
+    // SAFETY: getg() is a live g (or null before TLS), and its m and curg are nil or live.
     unsafe {
         let m = if gp.is_null() {
             core::ptr::null_mut()
@@ -154,11 +155,11 @@ pub fn fatal_with(args: fmt::Arguments) -> ! {
             print_fmt(format_args!(
                 "\ngoroutine {} [{}]:\n",
                 (*cg).goid,
-                crate::globals::gstatus_word((*cg).atomicstatus)
+                crate::base::runtime2::gstatus_word((*cg).atomicstatus)
             ));
         }
     }
-    crate::sys_linux_386::runtime_exit(2)
+    crate::base::sys_linux_386::runtime_exit(2)
 }
 
 /// Bytes shown as Go's `strconv.Quote` / `%q` shows a string (quote.go:31-123): valid
@@ -240,4 +241,20 @@ impl fmt::Display for JsonStr<'_> {
         }
         f.write_char('"')
     }
+}
+
+/// Called by mcall when g is g0 (proc.go badmcall).
+#[no_mangle]
+pub extern "C" fn runtime_badmcall() -> ! {
+    crate::base::print::throw("runtime: mcall called on m->g0 stack")
+}
+/// Called by mcall when fn returned (proc.go badmcall2).
+#[no_mangle]
+pub extern "C" fn runtime_badmcall2() -> ! {
+    crate::base::print::throw("runtime: mcall function returned")
+}
+/// Called by systemstack on a foreign g (stack.go badsystemstack).
+#[no_mangle]
+pub extern "C" fn runtime_badsystemstack() -> ! {
+    crate::base::print::throw("systemstack called from unexpected goroutine")
 }

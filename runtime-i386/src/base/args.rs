@@ -1,12 +1,11 @@
-//! # args and osinit: what the kernel tells us (os_linux.go, runtime1.go)
+//! # The program's arguments, environment and auxiliary vector, as the kernel left them
+//! (runtime1.go, env_posix.go, os_linux.go)
 //!
-//! `args` stores argc/argv and walks past argv and envp to the auxiliary vector, where the
-//! kernel left the page size, 16 random bytes, the secure-mode flag and the vDSO's entry
-//! points. `osinit` asks the kernel how many CPUs we may run on and reads the transparent
-//! huge page size.
+//! `args` and `sysauxv` (the _rt0_386 chapter) store here what they find; `gogetenv` reads the environment
+//! that follows argv's NULL, and [`goflags`] is the one command-line parser of the
+//! runtime's programs, next to [`goargs`].
 
-use crate::globals::*;
-use crate::sys_linux_386::*;
+use crate::base::runtime2::*;
 
 /// `argc` and `argv` (runtime1.go:56 `argc int32; argv **byte`).
 #[no_mangle]
@@ -22,14 +21,6 @@ pub static vdsoEhdr: Global<usize> = Global::new(0);
 /// Number of auxv pairs `sysauxv` read.
 pub static auxvPairs: Global<usize> = Global::new(0);
 
-pub const _AT_NULL: usize = 0;
-pub const _AT_PAGESZ: usize = 6;
-pub const _AT_HWCAP: usize = 16;
-pub const _AT_SECURE: usize = 23;
-pub const _AT_RANDOM: usize = 25;
-pub const _AT_SYSINFO: usize = 32;
-pub const _AT_SYSINFO_EHDR: usize = 33;
-
 /// `argv_index(argv, i)` (runtime1.go:60).
 ///
 /// # Safety
@@ -38,203 +29,71 @@ pub unsafe fn argv_index(argv: *const *const u8, i: usize) -> *const u8 {
     *argv.add(i)
 }
 
-/// `args(c, v)` (runtime1.go:66-70).
-#[no_mangle]
-pub unsafe extern "C" fn runtime_args(c: i32, v: *const *const u8) {
-    *runtime_argc.get() = c;
-    *runtime_argv.get() = v as usize;
-    sysargs(c, v);
+/// What the kernel left on the stack at the ELF entry point, above argc: argv[0..argc], a
+/// NULL word, envp, a NULL word, then the auxiliary vector's (tag, value) pairs up to AT_NULL.
+/// (`sysargs`, in the _rt0_386 chapter, walks the same layout: that walk is Go's, and an
+/// exercise; this one is for the environment, the command line and the reports.)
+#[derive(Clone, Copy)]
+pub struct KernelBlock {
+    pub argv: *const *const u8,
+    pub argc: usize,
+    pub envc: usize,
 }
 
-// ANCHOR: sysargs
-/// `sysargs(argc, argv)` (os_linux.go:233-289): skip argv[] and envp[] (each ends in a NULL
-/// word); what follows is auxv. (Go falls back to /proc/self/auxv when the stack holds no
-/// auxv, which happens only for programs started in unusual ways; we require it.)
-///
-/// # Safety
-/// `argv` must point at the kernel's argument block.
-pub unsafe fn sysargs(argc: i32, argv: *const *const u8) {
-    // ANCHOR: exercise-sysargs-sysargs
-    let mut n = argc as usize + 1;
-    // skip over argv, envp to get to auxv
-    while !argv_index(argv, n).is_null() {
-        n += 1;
-    }
-    // skip NULL separator
-    n += 1;
-    // now argv+n is auxv
-    let auxvp = argv.add(n) as *const usize;
-    let mut len = 0;
-    while *auxvp.add(len) != _AT_NULL {
-        len += 2;
-    }
-    let pairs = sysauxv(core::slice::from_raw_parts(auxvp, len + 2));
-    // ANCHOR_END: exercise-sysargs-sysargs
-    if pairs == 0 {
-        crate::print::throw("sysargs: no auxiliary vector on the stack");
-    }
-}
-// ANCHOR_END: sysargs
-
-// ANCHOR: sysauxv
-/// `sysauxv(auxv)` (os_linux.go:294-315): read the (tag, value) pairs up to AT_NULL and
-/// return how many there were. Go takes AT_RANDOM, AT_PAGESZ and AT_SECURE here and hands
-/// every pair to vdsoauxv (AT_SYSINFO_EHDR). We also take AT_SYSINFO, the address of
-/// `__kernel_vsyscall`: from now on system calls enter the kernel through it.
-pub fn sysauxv(auxv: &[usize]) -> usize {
-    // ANCHOR: exercise-sysargs-sysauxv
-    let mut i = 0;
-    while i + 1 < auxv.len() && auxv[i] != _AT_NULL {
-        let (tag, val) = (auxv[i], auxv[i + 1]);
-        unsafe {
-            match tag {
-                _AT_RANDOM => *startupRand.get() = val,
-                _AT_PAGESZ => *runtime_physPageSize.get() = val,
-                _AT_SECURE => *secureMode.get() = val == 1,
-                _AT_SYSINFO_EHDR => *vdsoEhdr.get() = val,
-                _AT_SYSINFO => runtime_vdsoSysinfo = val,
-                _ => {}
+impl KernelBlock {
+    /// The block whose argv is `argv`, with `argc` arguments.
+    ///
+    /// # Safety
+    /// `argv` must point at the kernel's argument block (or be null: an empty block).
+    pub unsafe fn at(argc: i32, argv: *const *const u8) -> KernelBlock {
+        let argc = argc.max(0) as usize;
+        let mut envc = 0;
+        if !argv.is_null() {
+            while !argv_index(argv, argc + 1 + envc).is_null() {
+                envc += 1;
             }
         }
-        i += 2;
+        KernelBlock { argv, argc, envc }
     }
-    // ANCHOR_END: exercise-sysargs-sysauxv
-    unsafe { *auxvPairs.get() = i / 2 };
-    boottrace!(
-        "args",
-        "auxv: {} pairs; AT_PAGESZ={} AT_SECURE={} AT_RANDOM={:#x}{}",
-        i / 2,
-        unsafe { *runtime_physPageSize.get() },
-        unsafe { *secureMode.get() },
-        unsafe { *startupRand.get() },
-        SysinfoTrace(unsafe { runtime_vdsoSysinfo })
-    );
-    i / 2
-}
-// ANCHOR_END: sysauxv
-
-/// What the trace says of AT_SYSINFO: where it is and that system calls now go through it,
-/// or, when the kernel gave none (qemu-user has no vDSO), that they stay on `int $0x80`.
-struct SysinfoTrace(usize);
-impl core::fmt::Display for SysinfoTrace {
-    fn fmt(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
-        match self.0 {
-            0 => f.write_str("; no AT_SYSINFO: system calls keep using int $0x80"),
-            a => write!(
-                f,
-                " AT_SYSINFO={:#x} (system calls now use __kernel_vsyscall)",
-                a
-            ),
-        }
+    /// argv[0..argc].
+    pub fn args(self) -> impl Iterator<Item = &'static [u8]> {
+        (0..self.argc).map(move |i| unsafe { cstr(argv_index(self.argv, i)) })
+    }
+    /// The environment's `key=value` strings.
+    pub fn env(self) -> impl Iterator<Item = &'static [u8]> {
+        (0..self.envc).map(move |i| unsafe { cstr(argv_index(self.argv, self.argc + 1 + i)) })
+    }
+    /// The auxiliary vector's (tag, value) pairs, AT_NULL left out.
+    pub fn auxv(self) -> impl Iterator<Item = (usize, usize)> {
+        let auxv = unsafe { self.argv.add(self.argc + 1 + self.envc + 1) as *const usize };
+        (0..)
+            .map(move |i| unsafe { (*auxv.add(2 * i), *auxv.add(2 * i + 1)) })
+            .take_while(|&(tag, _)| tag != 0)
     }
 }
 
-// ANCHOR: osinit
-/// `osinit()` (os_linux.go:343-347).
-#[no_mangle]
-pub extern "C" fn runtime_osinit() {
-    unsafe {
-        *runtime_ncpu.get() = getproccount();
-        *runtime_physHugePageSize.get() = getHugePageSize();
-    }
-    // osArchInit is empty on 386.
-    boottrace!(
-        "osinit",
-        "ncpu={} (sched_getaffinity) physHugePageSize={} (hpage_pmd_size)",
-        unsafe { *runtime_ncpu.get() },
-        unsafe { *runtime_physHugePageSize.get() }
-    );
+/// The block as rt0_go received it (before `args` runs, the chapter stop points read this).
+pub fn boot_block() -> KernelBlock {
+    let (argc, argv) = unsafe { *bootArgs.get() };
+    unsafe { KernelBlock::at(argc, argv as *const *const u8) }
 }
-// ANCHOR_END: osinit
 
-// ANCHOR: getproccount
-/// `getproccount()` (os_linux.go:97-122): the number of CPUs in our affinity mask.
-/// The kernel returns how many bytes of the mask it wrote; count their set bits.
-pub fn getproccount() -> i32 {
-    // ANCHOR: exercise-getproccount
-    const maxCPUs: usize = 64 * 1024;
-    let mut buf = [0u8; maxCPUs / 8];
-    let r = sched_getaffinity(0, &mut buf);
-    if r < 0 {
-        return 1;
-    }
-    let n: i32 = buf[..r as usize]
-        .iter()
-        .map(|v| v.count_ones() as i32)
-        .sum();
-    if n == 0 {
-        1
-    } else {
-        n
-    }
-    // ANCHOR_END: exercise-getproccount
-}
-// ANCHOR_END: getproccount
-
-// ANCHOR: gethugepagesize
-/// `getHugePageSize()` (os_linux.go:317-341): the number in
-/// /sys/kernel/mm/transparent_hugepage/hpage_pmd_size, or 0 if it is missing, not a
-/// number, or not a power of two.
-pub fn getHugePageSize() -> usize {
-    let mut numbuf = [0u8; 20];
-    let fd = open(b"/sys/kernel/mm/transparent_hugepage/hpage_pmd_size\0", 0);
-    if fd < 0 {
-        return 0;
-    }
-    let n = read(fd, &mut numbuf);
-    closefd(fd);
-    if n <= 0 {
-        return 0;
-    }
-    parseHugePageSize(&numbuf[..n as usize])
-}
-// ANCHOR_END: gethugepagesize
-
-/// The parsing half of getHugePageSize: drop the trailing newline, `atoi`, require a
-/// non-negative power of two.
-pub fn parseHugePageSize(s: &[u8]) -> usize {
-    let s = &s[..s.len().saturating_sub(1)]; // remove trailing newline
-    let v = match crate::schedinit::atoi(s) {
-        Some(v) if v >= 0 => v as usize,
-        _ => 0,
-    };
-    if v & v.wrapping_sub(1) != 0 {
-        return 0; // v is not a power of 2
-    }
-    v
+/// The block `args` stored (`runtime_argc`, `runtime_argv`).
+pub fn args_block() -> KernelBlock {
+    unsafe { KernelBlock::at(*runtime_argc.get(), *runtime_argv.get() as *const *const u8) }
 }
 
 /// `gogetenv(key)` (env_posix.go:9): the value of the first `key=value` in the environment.
 pub fn gogetenv(key: &[u8]) -> Option<&'static [u8]> {
-    unsafe {
-        getenv_from(
-            *runtime_argc.get(),
-            *runtime_argv.get() as *const *const u8,
-            key,
-        )
-    }
+    getenv_in(args_block(), key)
 }
 
-/// `gogetenv` over an explicit argc/argv (envp follows argv's NULL).
-///
-/// # Safety
-/// `argv` must point at the kernel's argument block.
-pub unsafe fn getenv_from(argc: i32, argv: *const *const u8, key: &[u8]) -> Option<&'static [u8]> {
-    if argv.is_null() {
-        return None;
-    }
-    let mut i = argc as usize + 1;
-    loop {
-        let s = argv_index(argv, i);
-        if s.is_null() {
-            return None;
-        }
-        let s = cstr(s);
-        if s.len() > key.len() && s[key.len()] == b'=' && &s[..key.len()] == key {
-            return Some(&s[key.len() + 1..]);
-        }
-        i += 1;
-    }
+/// `gogetenv` in a given block (rt0_go reads BOOTTRACE before `args` has run).
+pub fn getenv_in(block: KernelBlock, key: &[u8]) -> Option<&'static [u8]> {
+    block
+        .env()
+        .find(|s| s.len() > key.len() && s[key.len()] == b'=' && &s[..key.len()] == key)
+        .map(|s| &s[key.len() + 1..])
 }
 
 /// A NUL-terminated string as bytes.
@@ -251,8 +110,7 @@ pub unsafe fn cstr(p: *const u8) -> &'static [u8] {
 
 /// The program's arguments (argv[0..argc]).
 pub fn goargs() -> impl Iterator<Item = &'static [u8]> {
-    let (argc, argv) = unsafe { (*runtime_argc.get(), *runtime_argv.get() as *const *const u8) };
-    (0..argc as usize).map(move |i| unsafe { cstr(argv_index(argv, i)) })
+    args_block().args()
 }
 
 // ANCHOR: goflags
@@ -432,17 +290,15 @@ pub fn parse_args<'a>(
 /// and the usage to stderr and exits 2; for `-h`/`-help` the usage and exits 0 (flag.go:
 /// failf 1058-1062, Parse with ExitOnError 1153-1176).
 pub fn goflags(cmd: &Cmdline) -> Args {
-    let (argc, argv) = unsafe { *crate::rt0_go::bootArgs.get() };
-    let argv = argv as *const *const u8;
-    let arg = |i: usize| unsafe { cstr(argv_index(argv, i)) };
-    let err = match parse_args(cmd, (1..argc.max(0) as usize).map(arg)) {
+    let block = boot_block();
+    let err = match parse_args(cmd, block.args().skip(1)) {
         Ok(args) => return args,
         Err(e) => e,
     };
-    use crate::print::GoQuote;
+    use crate::base::print::GoQuote;
     use core::fmt::Write;
     let status = if err == FlagError::Help { 0 } else { 2 };
-    let mut w = crate::print::FdWriter::<256>::new(2);
+    let mut w = crate::base::print::FdWriter::<256>::new(2);
     let _ = match err {
         FlagError::Help => Ok(()),
         FlagError::BadSyntax(s) => {
@@ -476,15 +332,15 @@ pub fn goflags(cmd: &Cmdline) -> Args {
             }
         }
     };
-    usage(&mut w, cmd, if argc > 0 { arg(0) } else { b"" });
+    usage(&mut w, cmd, block.args().next().unwrap_or(b""));
     drop(w);
-    crate::sys_linux_386::runtime_exit(status)
+    crate::base::sys_linux_386::runtime_exit(status)
 }
 
 /// Go's default usage, "Usage of argv[0]:" and PrintDefaults (flag.go:684-691, 607-651),
 /// for a program with flags only; with positional arguments "usage: argv[0] [N [ROUNDS]]",
 /// then one entry per argument in PrintDefaults' layout.
-fn usage<const N: usize>(w: &mut crate::print::FdWriter<N>, cmd: &Cmdline, argv0: &[u8]) {
+fn usage<const N: usize>(w: &mut crate::base::print::FdWriter<N>, cmd: &Cmdline, argv0: &[u8]) {
     use core::fmt::Write;
     if cmd.args.is_empty() {
         w.write_bytes(b"Usage of ");
@@ -519,3 +375,6 @@ fn usage<const N: usize>(w: &mut crate::print::FdWriter<N>, cmd: &Cmdline, argv0
     }
 }
 // ANCHOR_END: goflags
+
+/// argc/argv as rt0_go received them, for the chapter stop points before `args`.
+pub static bootArgs: Global<(i32, usize)> = Global::new((0, 0));

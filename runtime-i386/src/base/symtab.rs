@@ -4,8 +4,8 @@
 //! from /proc/self/exe when a report needs it, and give runtime symbols Go's spelling:
 //! `runtime_goexit` is printed `runtime.goexit`, `main_main` is `main.main`.
 
-use crate::globals::Global;
-use crate::sys_linux_386::*;
+use crate::base::runtime2::Global;
+use crate::base::sys_linux_386::*;
 
 struct Image {
     syms: usize,
@@ -16,6 +16,7 @@ static IMAGE: Global<Option<Image>> = Global::new(None);
 const SYS_lseek: usize = 19;
 
 fn image() -> Option<&'static Image> {
+    // SAFETY: IMAGE is written once, on the one thread, before any read hands out a reference.
     unsafe {
         if (*IMAGE.get()).is_none() {
             *IMAGE.get() = load();
@@ -40,6 +41,7 @@ fn load() -> Option<Image> {
         return None;
     }
     let base = base as usize;
+    // SAFETY: base is our own ELF file, mapped whole and read-only above; offsets come from its headers.
     unsafe {
         let rd32 = |off: usize| *((base + off) as *const u32) as usize;
         let rd16 = |off: usize| *((base + off) as *const u16) as usize;
@@ -69,6 +71,7 @@ pub fn lookup(pc: usize) -> Option<(&'static str, usize)> {
     let mut best: Option<(usize, usize)> = None; // (value, name offset)
     for i in 0..img.nsyms {
         let s = img.syms + i * 16;
+        // SAFETY: s is within the symbol table load() found in the mapped file.
         let (name, value, size, info) = unsafe {
             (
                 *(s as *const u32) as usize,
@@ -84,7 +87,7 @@ pub fn lookup(pc: usize) -> Option<(&'static str, usize)> {
         }
     }
     let (value, name) = best?;
-    let s = unsafe { crate::os_linux::cstr((img.strs + name) as *const u8) };
+    let s = unsafe { crate::base::args::cstr((img.strs + name) as *const u8) };
     Some((core::str::from_utf8(s).ok()?, pc - value))
 }
 

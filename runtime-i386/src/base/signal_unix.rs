@@ -6,9 +6,9 @@
 //! "fatal error: stack overflow" naming the goroutine; anything else is an unexpected signal.
 //! A SIGSEGV or SIGBUS sent by another process (kill) is not a fault: Go's fatal-signal report.
 
-use crate::globals::*;
-use crate::print::print_fmt;
-use crate::sys_linux_386::*;
+use crate::base::print::print_fmt;
+use crate::base::runtime2::*;
+use crate::base::sys_linux_386::*;
 
 const SIGBUS: usize = 7;
 const SIGSEGV: usize = 11;
@@ -33,8 +33,9 @@ struct sigactiont {
 /// `minit()` (os_linux.go:383-390): per-M set-up on the M itself: the signal stack
 /// (minitSignalStack: sigaltstack on m.gsignal's stack) and the thread id.
 pub fn minit() {
+    // SAFETY: on an M, whose gsignal mpreinit gave a stack; st lives across the call.
     unsafe {
-        let mp = (*crate::gogo::getg()).m;
+        let mp = (*crate::base::tls::getg()).m;
         let gs = (*mp).gsignal;
         let st = stackt {
             ss_sp: (*gs).stack.lo,
@@ -46,7 +47,7 @@ pub fn minit() {
             [&st as *const stackt as usize, 0, 0, 0, 0, 0],
         );
         if is_err(r) {
-            crate::print::fatal_with(format_args!("sigaltstack failed: errno {}", -r));
+            crate::base::print::fatal_with(format_args!("sigaltstack failed: errno {}", -r));
         }
         (*mp).procid = gettid() as u64;
         boottrace!(
@@ -73,7 +74,10 @@ pub fn mstartm0() {
             [sig, &sa as *const sigactiont as usize, 0, 8, 0, 0],
         );
         if is_err(r) {
-            crate::print::fatal_with(format_args!("rt_sigaction({}) failed: errno {}", sig, -r));
+            crate::base::print::fatal_with(format_args!(
+                "rt_sigaction({}) failed: errno {}",
+                sig, -r
+            ));
         }
     }
     boottrace!(
@@ -100,11 +104,12 @@ unsafe fn reg(ctx: *const u8, index: usize) -> usize {
 
 /// The handler: decide what the fault was and report it like Go, then exit 2.
 extern "C" fn sighandler(sig: usize, info: *const usize, ctx: *const u8) {
+    // SAFETY: the kernel passes a siginfo_t and a ucontext_t; getg() is a live g or null.
     unsafe {
         let code = *info.add(2) as i32;
         let addr = *info.add(3);
         let (sp, pc) = (reg(ctx, 7), reg(ctx, 14));
-        let gp = crate::gogo::getg();
+        let gp = crate::base::tls::getg();
         let name = if sig == SIGSEGV {
             "SIGSEGV: segmentation violation"
         } else {
@@ -120,7 +125,7 @@ extern "C" fn sighandler(sig: usize, info: *const usize, ctx: *const u8) {
         }
         if !gp.is_null() && gp != g0() && (*gp).stack.lo != 0 {
             let lo = (*gp).stack.lo;
-            if addr < lo && addr >= lo - crate::malloc::stackGuardPage {
+            if addr < lo && addr >= lo - crate::base::malloc::stackGuardPage {
                 // A touch of the guard page: the goroutine ran off its stack.
                 print_fmt(format_args!(
                     "runtime: goroutine stack exceeds {}-byte limit\nruntime: sp={:#x} stack=[{:#x}, {:#x}]\n",
@@ -129,11 +134,11 @@ extern "C" fn sighandler(sig: usize, info: *const usize, ctx: *const u8) {
                     lo,
                     (*gp).stack.hi
                 ));
-                crate::print::throw("stack overflow");
+                crate::base::print::throw("stack overflow");
             }
         }
         print_fmt(format_args!("unexpected fault address {:#x}\n", addr));
-        crate::print::fatal_with(format_args!(
+        crate::base::print::fatal_with(format_args!(
             "fault\n[signal {} code={:#x} addr={:#x} pc={:#x}]",
             name, code, addr, pc
         ));

@@ -4,10 +4,13 @@
 //! with `new` and never frees (gs, Ps, the allp/allgs arrays) come from `persistentalloc`,
 //! a bump allocator over 256 KiB chunks (Go has one too: malloc.go persistentalloc).
 //! Goroutine stacks come from `stackalloc`, each its own mapping with a guard page below.
+//!
+//! `malg` is here too (Go: proc.go): schedinit gives m0 its signal g with it, before the
+//! newproc chapter, where goroutines get theirs.
 
-use crate::globals::Global;
-use crate::print::throw;
-use crate::sys_linux_386::*;
+use crate::base::print::throw;
+use crate::base::runtime2::*;
+use crate::base::sys_linux_386::*;
 
 const PAGE: usize = 4096;
 const CHUNK: usize = 256 << 10;
@@ -55,6 +58,7 @@ fn sysAllocOS(n: usize) -> Result<usize, isize> {
     if is_err(r) {
         return Err(-r);
     }
+    // SAFETY: the allocator's counters: one thread.
     unsafe {
         *MAPPED.get() += n;
         *MAPPINGS.get() += 1;
@@ -82,7 +86,7 @@ fn sysAllocFailed(what: &str, n: usize, errno: isize) -> ! {
         mapLimitDie(what, errno);
         outOfMemory(n)
     }
-    crate::print::fatal_with(format_args!(
+    crate::base::print::fatal_with(format_args!(
         "runtime: {} of {} bytes failed: errno {} ({})",
         what,
         n,
@@ -123,7 +127,7 @@ pub fn mapLimitDie(what: &str, errno: isize) {
         maps,
         whose,
         max,
-        crate::newproc::gcount()
+        gcount()
     );
     throw("mapping exhaustion")
 }
@@ -139,7 +143,7 @@ fn read_number(path: &[u8]) -> Option<usize> {
     closefd(fd);
     let digits = &buf[..n.max(0) as usize];
     let end = digits.iter().position(|c| !c.is_ascii_digit())?;
-    crate::schedinit::atoi32(&digits[..end]).map(|v| v as usize)
+    crate::base::string::atoi32(&digits[..end]).map(|v| v as usize)
 }
 
 /// The number of lines of a file, read in pieces, if it can be read.
@@ -182,6 +186,7 @@ pub fn persistentalloc(size: usize, align: usize) -> *mut u8 {
     if size >= CHUNK / 4 {
         return sysAlloc(size);
     }
+    // SAFETY: PERSISTENT is the allocator's own state, used on one thread; the chunk is fresh mmap memory.
     unsafe {
         let st = &mut *PERSISTENT.get();
         // off <= CHUNK and size < CHUNK / 4: no overflow here.
@@ -207,7 +212,7 @@ pub fn new<T>() -> *mut T {
 pub fn makeslice<T>(len: usize) -> *mut T {
     match sliceBytes::<T>(len) {
         Some(mem) => mallocLarge::<T>(mem),
-        None => crate::print::panicErrorString("makeslice: len out of range"),
+        None => crate::base::print::panicErrorString("makeslice: len out of range"),
     }
 }
 
@@ -216,7 +221,7 @@ pub fn makeslice<T>(len: usize) -> *mut T {
 pub fn growslice<T>(newcap: usize) -> *mut T {
     match sliceBytes::<T>(newcap) {
         Some(mem) => mallocLarge::<T>(mem),
-        None => crate::print::panicErrorString("growslice: len out of range"),
+        None => crate::base::print::panicErrorString("growslice: len out of range"),
     }
 }
 
@@ -252,6 +257,7 @@ fn class_of(size: usize) -> usize {
 /// Allocates `size` bytes (at most 4096) aligned to 8.
 pub fn mallocgc(size: usize) -> *mut u8 {
     let c = class_of(size);
+    // SAFETY: FREE holds free lists of blocks this allocator handed out, each at least a word; one thread.
     unsafe {
         let free = &mut *FREE.get();
         if free[c] != 0 {
@@ -289,7 +295,7 @@ pub const stackGuardPage: usize = PAGE;
 /// `stackalloc(n)` (stack.go:336): a stack of at least `n` bytes, `[lo, hi)`. Like Go's
 /// stackFromSystem mode (stack.go:351-357) it maps each stack on its own; a size that
 /// cannot be rounded up dies as Go's does there, "out of memory (stackalloc)".
-pub fn stackalloc(n: u32) -> crate::globals::stack {
+pub fn stackalloc(n: u32) -> crate::base::runtime2::stack {
     let Some(size) = (n as usize).max(stackReal).checked_next_multiple_of(PAGE) else {
         throw("out of memory (stackalloc)")
     };
@@ -305,29 +311,60 @@ pub fn stackalloc(n: u32) -> crate::globals::stack {
         if -r == ENOMEM {
             mapLimitDie("stackalloc: mprotect of the guard page", -r);
         }
-        crate::print::fatal_with(format_args!(
+        crate::base::print::fatal_with(format_args!(
             "stackalloc: cannot protect the guard page: errno {} ({})",
             -r,
             errno_name(-r)
         ));
     }
     unsafe { *MAPPINGS.get() += 1 }; // the guard page split off the mapping
-    crate::globals::stack {
+    crate::base::runtime2::stack {
         lo: base + stackGuardPage,
         hi: base + stackGuardPage + size,
     }
 }
 
 /// `stackfree(stk)` (stack.go:439): unmaps the stack and its guard page.
-pub fn stackfree(stk: crate::globals::stack) {
+pub fn stackfree(stk: crate::base::runtime2::stack) {
     if is_err(munmap(
         stk.lo - stackGuardPage,
         stk.hi - stk.lo + stackGuardPage,
     )) {
         throw("stackfree: munmap failed");
     }
+    // SAFETY: the allocator's counters: one thread.
     unsafe {
         *MAPPED.get() -= stk.hi - stk.lo + stackGuardPage;
         *MAPPINGS.get() -= 2;
     }
 }
+
+/// stack.go:75 `stackMin = 2048`: the smallest stack Go gives a goroutine.
+pub const stackMin: u32 = 2048;
+/// stack.go:99 `stackGuard = stackNosplit(800) + stackSystem(0) + abi.StackSmall(128)`:
+/// a Go function's prologue calls morestack when SP goes below `stack.lo + stackGuard`.
+pub const stackGuard: usize = 928;
+/// stack.go:1303 `startingStackSize = fixedStack` (2048). In our runtime the stack that
+/// `stackalloc(fixedStack)` really returns, so that gfput keeps standard stacks as Go does.
+pub const startingStackSize: usize = stackReal;
+
+// ANCHOR: malg
+/// `malg(stacksize)` (proc.go:4855-4869): a new g with a stack of at least `stacksize`
+/// bytes (see [`stackReal`] for how ours differ), or none if `stacksize < 0`.
+pub fn malg(stacksize: i32) -> *mut g {
+    let newg = new::<g>();
+    if stacksize >= 0 {
+        // round2(stackSystem + stacksize); stacksize <= 2^31-1 rounds to at most 2^31.
+        let stacksize = (stacksize as u32).next_power_of_two();
+        // SAFETY: newg is the fresh g allocated above.
+        unsafe {
+            (*newg).stack = stackalloc(stacksize);
+            (*newg).stackguard0 = (*newg).stack.lo + stackGuard;
+            (*newg).stackguard1 = usize::MAX;
+            // Clear the bottom word of the stack (Go records g there on some arches).
+            *((*newg).stack.lo as *mut usize) = 0;
+        }
+    }
+    newg
+}
+// ANCHOR_END: malg

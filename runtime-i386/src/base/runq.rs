@@ -1,0 +1,232 @@
+//! # The run queues: each P's 256-slot ring with its `runnext`, and the global queue
+//! (proc.go:6393-6750)
+//!
+//! `newproc` puts a new g in the current P's `runnext` (`runqput`), kicking the old one to
+//! the ring's tail; a full ring moves half of itself to the global queue (`runqputslow`).
+//! `findRunnable` takes from `runnext`, the ring and the global queue, and steals half of
+//! another P's ring (`runqsteal`). The newproc and mstart chapters show the two sides; the
+//! whole ring is here, in the base, because both use it (and procresize asks `runqempty`).
+
+use crate::base::glist::*;
+use crate::base::print::throw;
+use crate::base::runtime2::*;
+use core::ptr::null_mut;
+
+/// `runqempty(pp)` (proc.go:6602): no runnext and nothing in the ring.
+///
+/// # Safety
+/// `pp` must be a valid P.
+pub unsafe fn runqempty(pp: *const p) -> bool {
+    (*pp).runqhead == (*pp).runqtail && (*pp).runnext.is_null()
+}
+
+// ANCHOR: runqput
+/// `runqput(pp, gp, next)` (proc.go:6635-6666): put gp on the local runnable queue. With
+/// next, gp goes into pp.runnext and whatever was there is kicked out to the tail of the
+/// ring. A full ring sends half of itself, plus gp, to the global queue.
+/// (Go randomises `next` in race builds only.)
+///
+/// # Safety
+/// `pp` a valid P owned by this M; `gp` a runnable g.
+pub unsafe fn runqput(pp: *mut p, gp: *mut g, next: bool) {
+    // ANCHOR: exercise-runqput-runqput
+    let mut gp = gp;
+    if next {
+        let oldnext = (*pp).runnext;
+        (*pp).runnext = gp;
+        if oldnext.is_null() {
+            return;
+        }
+        // Kick the old runnext out to the regular run queue.
+        gp = oldnext;
+    }
+    loop {
+        let h = (*pp).runqhead;
+        let t = (*pp).runqtail;
+        if t.wrapping_sub(h) < (*pp).runq.len() as u32 {
+            (*pp).runq[(t % (*pp).runq.len() as u32) as usize] = gp;
+            (*pp).runqtail = t.wrapping_add(1);
+            return;
+        }
+        if runqputslow(pp, gp, h, t) {
+            return;
+        }
+        // the queue is not full, now the put above must succeed
+    }
+    // ANCHOR_END: exercise-runqput-runqput
+}
+// ANCHOR_END: runqput
+
+// ANCHOR: runqputslow
+/// `runqputslow(pp, gp, h, t)` (proc.go:6670-6707): move half of the full local queue
+/// (128 gs) and gp to the global queue, as one batch of 129.
+///
+/// # Safety
+/// `pp` a valid P whose ring is full (t - h == 256).
+pub unsafe fn runqputslow(pp: *mut p, gp: *mut g, h: u32, t: u32) -> bool {
+    // ANCHOR: exercise-runqput-runqputslow
+    const N: usize = RUNQ_LEN;
+    let mut batch = [null_mut::<g>(); N / 2 + 1];
+    // First, grab a batch from local queue.
+    let n = t.wrapping_sub(h) / 2;
+    if n != (N / 2) as u32 {
+        throw("runqputslow: queue is not full");
+    }
+    for i in 0..n {
+        batch[i as usize] = (*pp).runq[(h.wrapping_add(i) % N as u32) as usize];
+    }
+    (*pp).runqhead = h.wrapping_add(n); // Go: CasRel, commits consume
+    batch[n as usize] = gp;
+    // Link the goroutines.
+    for i in 0..n as usize {
+        (*batch[i]).schedlink = batch[i + 1];
+    }
+    let q = gQueue {
+        head: batch[0],
+        tail: batch[n as usize],
+    };
+    // Now put the batch on global queue.
+    globrunqputbatch(q, n as i32 + 1);
+    true
+    // ANCHOR_END: exercise-runqput-runqputslow
+}
+// ANCHOR_END: runqputslow
+
+/// `globrunqput(gp)` (proc.go:6393): gp to the tail of the global queue.
+///
+/// # Safety
+/// `gp` a runnable g.
+pub unsafe fn globrunqput(gp: *mut g) {
+    let sched = sched();
+    gqueue_pushBack(&mut (*sched).runq, gp);
+    (*sched).runqsize += 1;
+}
+
+/// `globrunqputbatch(batch, n)` (proc.go:6418).
+///
+/// # Safety
+/// `batch` a well-formed queue of `n` gs.
+pub unsafe fn globrunqputbatch(batch: gQueue, n: i32) {
+    let sched = sched();
+    gqueue_pushBackAll(&mut (*sched).runq, batch);
+    (*sched).runqsize += n;
+}
+
+// ANCHOR: runqget
+/// `runqget(pp)` (proc.go:6747-6770): a g from the local runnable queue. If there is a
+/// runnext, it is the next g to run, and it inherits the time slice (inheritTime = true).
+///
+/// # Safety
+/// `pp` a valid P owned by this M.
+pub unsafe fn runqget(pp: *mut p) -> (*mut g, bool) {
+    let next = (*pp).runnext;
+    if !next.is_null() {
+        (*pp).runnext = null_mut();
+        return (next, true);
+    }
+    let h = (*pp).runqhead;
+    let t = (*pp).runqtail;
+    if t == h {
+        return (null_mut(), false);
+    }
+    let gp = (*pp).runq[(h % (*pp).runq.len() as u32) as usize];
+    (*pp).runqhead = h.wrapping_add(1);
+    (gp, false)
+}
+// ANCHOR_END: runqget
+
+// ANCHOR: globrunqget
+/// `globrunqget(pp, max)` (proc.go:6428-6458): take a fair share of the global queue
+/// (`runqsize/gomaxprocs + 1`, at most `max` if max > 0, at most half a local ring):
+/// return the first and put the rest on pp's local queue.
+///
+/// # Safety
+/// `pp` a valid P owned by this M.
+pub unsafe fn globrunqget(pp: *mut p, max: i32) -> *mut g {
+    let sched = sched();
+    if (*sched).runqsize == 0 {
+        return null_mut();
+    }
+    let mut n = (*sched).runqsize / gomaxprocs() + 1;
+    if n > (*sched).runqsize {
+        n = (*sched).runqsize;
+    }
+    if max > 0 && n > max {
+        n = max;
+    }
+    if n > (*pp).runq.len() as i32 / 2 {
+        n = (*pp).runq.len() as i32 / 2;
+    }
+    (*sched).runqsize -= n;
+    let gp = crate::base::glist::gqueue_pop(&mut (*sched).runq);
+    n -= 1;
+    while n > 0 {
+        let gp1 = crate::base::glist::gqueue_pop(&mut (*sched).runq);
+        runqput(pp, gp1, false);
+        n -= 1;
+    }
+    gp
+}
+// ANCHOR_END: globrunqget
+
+/// `runqgrab(pp, batch, batchHead, stealRunNextG)` (proc.go:6813-6862): take half of pp's
+/// queue (rounded up) into batch; or, if it is empty and `stealRunNextG`, its runnext.
+///
+/// # Safety
+/// Valid Ps.
+pub unsafe fn runqgrab(
+    pp: *mut p,
+    batch: *mut [*mut g; RUNQ_LEN],
+    batchHead: u32,
+    stealRunNextG: bool,
+) -> u32 {
+    let h = (*pp).runqhead;
+    let t = (*pp).runqtail;
+    let mut n = t.wrapping_sub(h);
+    n -= n / 2;
+    if n == 0 {
+        if stealRunNextG {
+            // Try to steal from pp.runnext. (Go first sleeps 3µs if pp is running, to give
+            // its M the chance to run runnext itself; no other M runs Ps here.)
+            let next = (*pp).runnext;
+            if !next.is_null() {
+                (*pp).runnext = null_mut();
+                (*batch)[(batchHead % RUNQ_LEN as u32) as usize] = next;
+                return 1;
+            }
+        }
+        return 0;
+    }
+    for i in 0..n {
+        (*batch)[(batchHead.wrapping_add(i) % RUNQ_LEN as u32) as usize] =
+            (*pp).runq[(h.wrapping_add(i) % RUNQ_LEN as u32) as usize];
+    }
+    (*pp).runqhead = h.wrapping_add(n);
+    n
+}
+
+// ANCHOR: runqsteal
+/// `runqsteal(pp, p2, stealRunNextG)` (proc.go:6868-6890): steal half of p2's local queue
+/// into pp's; return one of the stolen gs (or nil).
+///
+/// # Safety
+/// Valid Ps; pp owned by this M.
+pub unsafe fn runqsteal(pp: *mut p, p2: *mut p, stealRunNextG: bool) -> *mut g {
+    let t = (*pp).runqtail;
+    let mut n = runqgrab(p2, &mut (*pp).runq, t, stealRunNextG);
+    if n == 0 {
+        return null_mut();
+    }
+    n -= 1;
+    let gp = (*pp).runq[(t.wrapping_add(n) % RUNQ_LEN as u32) as usize];
+    if n == 0 {
+        return gp;
+    }
+    let h = (*pp).runqhead;
+    if t.wrapping_sub(h).wrapping_add(n) >= RUNQ_LEN as u32 {
+        throw("runqsteal: runq overflow");
+    }
+    (*pp).runqtail = t.wrapping_add(n);
+    gp
+}
+// ANCHOR_END: runqsteal

@@ -127,10 +127,20 @@ pub extern "C" fn runtime_check() {
         size_of::<u64>() == 8 && core::mem::align_of::<u64>() == 4,
         "bad int64 alignment",
     );
-    must(
-        offset_of!(m, tls) == 80 && offset_of!(g, sched) == 28,
-        "bad layout",
-    );
+    // The offsets the assembly was assembled against (absolute symbols: their address is
+    // their value) are the structures' (go_struct!, which checks them against Go 1.22's).
+    extern "C" {
+        static m_tls: u8;
+        static g_sched: u8;
+        static gobuf_sp: u8;
+    }
+    // Only the symbols' addresses are taken (addr_of!: no reference), never their contents.
+    let syms = [
+        (core::ptr::addr_of!(m_tls), offset_of!(m, tls)),
+        (core::ptr::addr_of!(g_sched), offset_of!(g, sched)),
+        (core::ptr::addr_of!(gobuf_sp), offset_of!(gobuf, sp)),
+    ];
+    must(syms.iter().all(|&(s, off)| s as usize == off), "bad layout");
     // rt0_go aligned SP to 16 bytes; this frame's local should sit on an aligned stack.
     let probe = 0u128;
     must(

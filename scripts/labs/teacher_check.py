@@ -119,17 +119,17 @@ def check_forgeries(c, copy, pack_src):
     ex, key = COURSE.find("randomorder"), "randomorder-gcd"
     forgeries = {
         "fake harness output, then exit(0)": [
-            'crate::sys_linux_386::write1(1, b"test result: ok. 1 passed; 0 failed\\n");',
-            "crate::sys_linux_386::runtime_exit(0);"],
+            'crate::base::sys_linux_386::write1(1, b"test result: ok. 1 passed; 0 failed\\n");',
+            "crate::base::sys_linux_386::runtime_exit(0);"],
         "the issue's forgery: #[cfg(test)] std::process::exit(0)": [
             "#[cfg(test)]", "{", '    std::io::Write::write_all(&mut std::io::stdout(), b"1 passed\\n").ok();',
             "    std::process::exit(0);", "}", "let _ = (a, b);", "0"],
         "abort after printing": [
-            'crate::sys_linux_386::write1(1, b"1 passed\\n");',
+            'crate::base::sys_linux_386::write1(1, b"1 passed\\n");',
             "unsafe { core::ptr::null_mut::<u32>().write_volatile(0) };", "0"],
         "writing a result file": [
-            'let fd = crate::sys_linux_386::syscall(5, [b"lab-result.json\\0".as_ptr() as usize, 0o101, 0o644, 0, 0, 0]);',
-            'crate::sys_linux_386::write1(fd as usize, b"{\\"score\\": 100, \\"passed\\": true}\\n");', "let _ = (a, b);", "0"],
+            'let fd = crate::base::sys_linux_386::syscall(5, [b"lab-result.json\\0".as_ptr() as usize, 0o101, 0o644, 0, 0, 0]);',
+            'crate::base::sys_linux_386::write1(fd as usize, b"{\\"score\\": 100, \\"passed\\": true}\\n");', "let _ = (a, b);", "0"],
     }
     original = copy.read(copy.regions()[key].path)
     for what, body in forgeries.items():
@@ -138,7 +138,7 @@ def check_forgeries(c, copy, pack_src):
         s, res = scores(copy.root, "randomorder")
         x = (res.get("exercises") or [{}])[0]
         gcd = [t for t in x.get("tests", []) if t["test"].endswith("gcd_values")]
-        c.ok(gcd and gcd[0]["earned"] == 0 and (s.get("randomorder") or 0) < 100,
+        c.ok(gcd and gcd[0]["earned"] == 0 and (s.get("randomorder") or 0) < 100 and not res.get("build_error"),
              f"forgery in randomorder's gcd, {what}: gcd_values scores 0 (randomorder {s.get('randomorder')}/100)",
              json.dumps(x, indent=1)[-2500:])
         copy.write(r.path, original)
@@ -171,8 +171,8 @@ def check_side_effects(c, copy):
     r = copy.regions()[key]
     original = copy.read(r.path)
     outside = Path.home() / f"lab-side-effect-{os.getpid()}"
-    body = [f'crate::sys_linux_386::syscall(10, [b"{copy.root}/README.md\\0".as_ptr() as usize, 0, 0, 0, 0, 0]);',
-            f'crate::sys_linux_386::syscall(5, [b"{outside}\\0".as_ptr() as usize, 0o101, 0o644, 0, 0, 0]);'] + r.body
+    body = [f'crate::base::sys_linux_386::syscall(10, [b"{copy.root}/README.md\\0".as_ptr() as usize, 0, 0, 0, 0, 0]);',
+            f'crate::base::sys_linux_386::syscall(5, [b"{outside}\\0".as_ptr() as usize, 0o101, 0o644, 0, 0, 0]);'] + r.body
     copy.write(r.path, lab.replace_body(original, r.path, key, lab.indented(body, r.indent)))
     try:
         for sandbox in ("bubblewrap", "none"):
@@ -181,12 +181,12 @@ def check_side_effects(c, copy):
             x = (res.get("exercises") or [{}])[0]
             readme = (copy.root / "README.md").is_file()
             if sandbox == "bubblewrap":
-                c.ok(res.get("sandbox") == "bubblewrap" and readme and not outside.exists(),
+                c.ok(res.get("sandbox") == "bubblewrap" and readme and not outside.exists() and not res.get("build_error"),
                      "with bubblewrap, a correct getproccount that deletes README.md and writes to ~ changes "
                      f"nothing (getproccount {s.get('getproccount')}/100)", json.dumps(res, indent=1)[-1500:])
             else:
                 eff = x.get("integrity", {}).get("side_effects", [])
-                c.ok(s.get("getproccount", 100) < 100 and any("README.md" in e for e in eff)
+                c.ok(s.get("getproccount", 100) < 100 and any("README.md" in e for e in eff) and not res.get("build_error")
                      and any(str(outside) in e for e in eff),
                      f"without a sandbox, the same side effects are caught: getproccount {s.get('getproccount')}/100, "
                      f"the changes named", json.dumps(x, indent=1)[-1500:])

@@ -437,3 +437,67 @@ fn running_out_of_memory_is_a_fatal_error_not_corruption() {
     );
     assert!(err.contains("goroutine 1 [running]:"), "{err}");
 }
+
+/// `BOOTTRACE=json`: the boot's steps, one JSON object each with the state after it (the
+/// book's boot stepper). The same steps as the text trace, in order, each pointing at the
+/// line of our source that traced it and at Go's source.
+#[test]
+fn boot_steps_as_json_carry_the_state_after_each_step() {
+    let _g = gmp_boot_book::graded();
+    let text =
+        gmp_boot_book::run_profile("debug", "mainpc", &[], Env::Set("4"), &[("BOOTTRACE", "1")]);
+    let json = gmp_boot_book::run_profile(
+        "debug",
+        "mainpc",
+        &[],
+        Env::Set("4"),
+        &[("BOOTTRACE", "json")],
+    );
+    assert!(json.status.success());
+    let steps: Vec<Value> = String::from_utf8(json.stderr)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let names: Vec<String> = String::from_utf8(text.stderr)
+        .unwrap()
+        .lines()
+        .filter_map(|l| {
+            l.strip_prefix("boot: ")?
+                .split(": ")
+                .next()
+                .map(String::from)
+        })
+        .collect();
+    assert_eq!(
+        steps
+            .iter()
+            .map(|s| s["where"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        names
+    );
+    for (i, s) in steps.iter().enumerate() {
+        assert_eq!(u(&s["step"]), i as u64 + 1);
+        let (file, line) = s["src"].as_str().unwrap().split_once(':').unwrap();
+        let src =
+            std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file))
+                .unwrap();
+        let at = src.lines().nth(line.parse::<usize>().unwrap() - 1).unwrap();
+        assert!(at.contains("boottrace!"), "{}: {at}", s["src"]);
+        assert!(
+            s["go"].as_str().unwrap().contains(".go:") || s["go"].as_str().unwrap().contains(".s:"),
+            "{s}"
+        );
+    }
+    let at = |w: &str| steps.iter().find(|s| s["where"] == w).unwrap();
+    assert_eq!(at("_rt0_386")["state"]["gomaxprocs"], 0);
+    assert_eq!(
+        at("procresize")["state"]["allp"].as_array().unwrap().len(),
+        4
+    );
+    assert_eq!(
+        at("newproc1")["state"]["allgs"].as_array().unwrap().len(),
+        1
+    );
+    assert_eq!(at("runtime.main")["state"]["mainStarted"], true);
+}

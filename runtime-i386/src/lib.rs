@@ -83,6 +83,7 @@ macro_rules! chapter_program {
         pub static runtime_stopAt: $crate::base::stage::StopAt = $crate::base::stage::StopAt {
             stage: $crate::base::stage::Stage::$stage,
             report: $crate::report::dump,
+            step: $crate::report::step,
         };
         fn chapter_main() {
             $crate::report::dump($crate::base::stage::Stage::mainpc);

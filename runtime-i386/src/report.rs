@@ -315,6 +315,12 @@ fn list<T>(
 /// The snapshot as one JSON object, with Go's field names.
 pub fn json(w: &mut dyn Write, s: &Snapshot) -> core::fmt::Result {
     write!(w, "{{\"stage\":\"{}\",", s.stage.name())?;
+    json_fields(w, s)?;
+    writeln!(w, "}}")
+}
+
+/// The snapshot's fields (all but the stage), for [`json`] and the boot's steps.
+fn json_fields(w: &mut dyn Write, s: &Snapshot) -> core::fmt::Result {
     write!(
         w,
         "\"ncpu\":{},\"gomaxprocs\":{},\"physPageSize\":{},\"physHugePageSize\":{},\"mainStarted\":{},",
@@ -400,7 +406,40 @@ pub fn json(w: &mut dyn Write, s: &Snapshot) -> core::fmt::Result {
         })?;
         write!(w, "]}}")?;
     }
-    writeln!(w, "}}")
+    Ok(())
+}
+
+static STEPS: Global<u32> = Global::new(0);
+
+/// One step of the boot (`BOOTTRACE=json`): a JSON object on standard error with the step's
+/// number, its name, its trace line, where it is in our source and in Go's, and the
+/// runtime's state after it.
+pub fn step(name: &str, src: (&'static str, u32), line: core::fmt::Arguments) {
+    // SAFETY: one thread; STEPS is this reporter's own counter.
+    let n = unsafe {
+        *STEPS.get() += 1;
+        *STEPS.get()
+    };
+    let mut text = crate::base::print::StrBuf::<512>::new();
+    let _ = text.write_fmt(line);
+    let go = crate::base::trace::GO_SOURCE
+        .iter()
+        .find(|(s, _)| *s == name)
+        .map_or("", |(_, g)| g);
+    let snap = snapshot(Stage::globals);
+    let mut w = FdWriter::<4096>::new(2);
+    let _ = write!(
+        w,
+        "{{\"step\":{},\"where\":{},\"trace\":{},\"src\":\"{}:{}\",\"go\":\"{}\",\"state\":{{",
+        n,
+        JsonStr(name.as_bytes()),
+        JsonStr(text.as_bytes()),
+        src.0,
+        src.1,
+        go
+    );
+    let _ = json_fields(&mut w, &snap);
+    let _ = writeln!(w, "}}}}");
 }
 
 /// The name of an auxiliary vector tag (the _rt0_386 chapter's table).

@@ -33,7 +33,7 @@ pub unsafe extern "C" fn runtime_rt0_go_entry(argc: i32, argv: *const *const u8)
     unsafe {
         *crate::base::args::bootArgs.get() = (argc, argv as usize);
         let on = crate::base::args::getenv_in(crate::base::args::boot_block(), b"BOOTTRACE");
-        *crate::base::trace::TRACE.get() = matches!(on, Some(v) if !v.is_empty() && v != b"0");
+        *crate::base::trace::TRACE.get() = crate::base::trace::mode_of(on);
     }
     boottrace!(
         "_rt0_386",

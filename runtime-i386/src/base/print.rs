@@ -71,6 +71,39 @@ impl<const N: usize> Drop for FdWriter<N> {
     }
 }
 
+/// Formatted text kept in a fixed buffer (what does not fit is dropped).
+pub struct StrBuf<const N: usize> {
+    len: usize,
+    buf: [u8; N],
+}
+
+impl<const N: usize> StrBuf<N> {
+    pub const fn new() -> Self {
+        StrBuf {
+            len: 0,
+            buf: [0; N],
+        }
+    }
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+impl<const N: usize> Default for StrBuf<N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<const N: usize> Write for StrBuf<N> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let n = s.len().min(N - self.len);
+        self.buf[self.len..self.len + n].copy_from_slice(&s.as_bytes()[..n]);
+        self.len += n;
+        Ok(())
+    }
+}
+
 /// Writes formatted text to standard error, like Go's `print`.
 pub fn print_fmt(args: fmt::Arguments) {
     let mut w = FdWriter::<256>::new(2);

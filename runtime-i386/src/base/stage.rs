@@ -26,11 +26,13 @@ core::arch::global_asm!(
     c = const Stage::newproc as u32,
 );
 
-/// What a chapter program defines as `runtime_stopAt`: its stop point and its reporter.
+/// What a chapter program defines as `runtime_stopAt`: its stop point, its reporter, and
+/// the reporter of the boot's steps (`BOOTTRACE=json`).
 #[repr(C)]
 pub struct StopAt {
     pub stage: Stage,
     pub report: fn(Stage),
+    pub step: fn(&str, (&'static str, u32), core::fmt::Arguments),
 }
 
 extern "C" {

@@ -90,7 +90,7 @@ go-diff:
 # Our runtime against Go 1.22, side by side; writes the book's bench appendix (numbers, not a test).
 bench:
 	scripts/setup.sh go
-	scripts/bench.sh
+	scripts/bench/bench.sh
 
 # Regenerate the book's outputs, figures and layout table from the running runtime. One at a
 # time: a second `make generated` waits for the first (they write the same files).

@@ -4,12 +4,16 @@
 # programs doing the same work (scripts/bench/go, Go 1.22, no -race), a static exit-only
 # program (the start-up floor) and a tiny wait4 launcher (scripts/bench/*.s), then runs the
 # driver scripts/bench/bench.py: start-up, goroutine create+run+exit, switch, peak RSS and the
-# system calls before main.main. A measurement of one machine on one day; asserts nothing
-# about speed (the driver does check that every program exits 0 and prints what it should).
+# system calls before main.main, and the price of a kernel entry each way (our `syscalls`
+# example). The same run also gives the rt0_go chapter's report (release sizes, our start-up
+# against the floor, the kernel entries). A measurement of one machine on one day; asserts
+# nothing about speed (the driver does check that every program exits 0 and prints what it
+# should).
 #
-#   scripts/bench/bench.sh           measure; print the table and write the book's copies:
-#                                    chapters-src/generated/bench.md and bench.svg
-#   scripts/bench/bench.sh --check   only check the bench programs (small sizes, ~10 s, no files)
+#   scripts/bench/bench.sh           measure; print the reports and write the book's copies:
+#                                    chapters-src/generated/bench.md and bench.svg (the bench
+#                                    appendix), chapters-src/generated/measure.txt (rt0_go)
+#   scripts/bench/bench.sh --check   only check the bench programs (small sizes, ~15 s, no files)
 #
 # Environment: GO (default /usr/lib/go-1.22/bin/go), BENCH_STARTUP_RUNS (default 2000).
 # Go builds offline, with GOCACHE/GOPATH under target/bench/ (as tests/go-diff/capture.sh).
@@ -52,6 +56,7 @@ if [ "$mode" = --check ]; then
 else
     python3 scripts/bench/bench.py "${args[@]}" --command "make bench" \
         --startup-runs "${BENCH_STARTUP_RUNS:-2000}" \
-        --md chapters-src/generated/bench.md --svg chapters-src/generated/bench.svg
-    echo "bench: wrote chapters-src/generated/bench.md and bench.svg ($(($(date +%s) - t0)) s in all)" >&2
+        --md chapters-src/generated/bench.md --svg chapters-src/generated/bench.svg \
+        --measure chapters-src/generated/measure.txt
+    echo "bench: wrote chapters-src/generated/bench.md, bench.svg and measure.txt ($(($(date +%s) - t0)) s in all)" >&2
 fi

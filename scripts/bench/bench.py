@@ -15,7 +15,7 @@ run, and writes a markdown report and a bar chart (SVG) of the same numbers:
 and the price of one kernel entry each way (`int $0x80`, `__kernel_vsyscall`), from our
 `syscalls` example. From the same run it also writes the plain-text report that the rt0_go
 chapter includes (--measure: our release sizes, our start-up against the floor and
-/bin/true, the kernel entries; the format `make measure` used to write).
+/bin/true, the kernel entries, in the format that chapter has always shown).
 
 It asserts nothing about speed. It does check that every program exits 0 and prints what it
 should (wrong output aborts the run); `--check` does only that, with small sizes, fast.

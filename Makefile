@@ -37,7 +37,7 @@ else ifneq ($(RUNNER),)
 $(error RUNNER=$(RUNNER): the only runner is qemu (make test RUNNER=qemu))
 endif
 
-.PHONY: setup serve book test mdbook-test browser-test go-diff bench chapters measure generated clean
+.PHONY: setup serve book test mdbook-test browser-test go-diff bench chapters generated clean
 
 setup:
 	scripts/setup.sh all
@@ -88,10 +88,11 @@ go-diff:
 	scripts/setup.sh go
 	$(CARGO) test --test go_diff -- --nocapture
 
-# Our runtime against Go 1.22, side by side; writes the book's bench appendix (numbers, not a test).
+# Our runtime against Go 1.22, side by side, and our release sizes and system call costs;
+# writes the book's bench appendix and the rt0_go chapter's measurement (numbers, not a test).
 bench:
 	scripts/setup.sh go
-	scripts/bench.sh
+	scripts/bench/bench.sh
 
 # Regenerate the book's outputs, figures and layout table from the running runtime. One at a
 # time: a second `make generated` waits for the first (they write the same files).
@@ -108,11 +109,6 @@ chapters:
 	    echo "\$$ GOMAXPROCS=$$GOMAXPROCS cargo run --example $$c"; \
 	    $(CARGO) run --quiet --example $$c || exit 1; echo; \
 	done
-
-# Release sizes, boot time and system call costs (numbers for notes; not a test).
-measure:
-	scripts/setup.sh
-	scripts/measure.sh
 
 clean:
 	$(CARGO) clean

@@ -1,21 +1,27 @@
-"""bench.py: the driver of `make bench` (scripts/bench.sh builds the programs, then runs this).
+"""bench.py: the driver of `make bench` (scripts/bench/bench.sh builds the programs, then runs
+this).
 
 Compares the runtime's release programs (runtime-i386/examples/empty.rs and bench_*.rs) with
-Go 1.22 linux/386 programs doing the same work (tests/bench/go/*), on this machine in this
+Go 1.22 linux/386 programs doing the same work (scripts/bench/go/*), on this machine in this
 run, and writes a markdown report and a bar chart (SVG) of the same numbers:
 
-  1. start-up: exec to exit of the empty programs, and of a static program that only exits
-     (the floor), interleaved, median of many runs;
+  1. start-up: exec to exit of the empty programs, of a static program that only exits
+     (the floor) and of /bin/true (a dynamic one), interleaved, median of many runs;
   2. goroutine create + run + exit, ns per goroutine (BenchmarkCreateGoroutines' chain);
   3. a switch between two goroutines that yield to each other (GOMAXPROCS=1), ns per switch;
   4. peak RSS of the empty programs and of 10,000 live goroutines;
-  5. the system calls made before main.main (strace -f, up to main's marker write).
+  5. the system calls made before main.main (strace -f, up to main's marker write);
+
+and the price of one kernel entry each way (`int $0x80`, `__kernel_vsyscall`), from our
+`syscalls` example. From the same run it also writes the plain-text report that the rt0_go
+chapter includes (--measure: our release sizes, our start-up against the floor and
+/bin/true, the kernel entries, in the format that chapter has always shown).
 
 It asserts nothing about speed. It does check that every program exits 0 and prints what it
 should (wrong output aborts the run); `--check` does only that, with small sizes, fast.
 
-    python3 tests/bench/bench.py --ours DIR --go DIR --floor EXE --launcher EXE \
-        [--md FILE] [--svg FILE] [--check] [--command TEXT]
+    python3 scripts/bench/bench.py --ours DIR --go DIR --floor EXE --launcher EXE \
+        [--md FILE] [--svg FILE] [--measure FILE] [--check] [--command TEXT]
 """
 
 import argparse
@@ -33,6 +39,10 @@ import subprocess
 import sys
 import tempfile
 import time
+
+
+# A dynamic program, timed with the others for scale in the rt0_go chapter's report.
+DYNAMIC = "/bin/true"
 
 
 def log(*a):
@@ -60,7 +70,8 @@ def run_checked(argv, env, pattern, count):
 
 
 def spawn_time(prog, env, quiet):
-    """Wall time of posix_spawn + waitpid of one run of prog, in ns (as scripts/exectime.py)."""
+    """Wall time of posix_spawn + waitpid of one run of prog, in ns (no shell; standard
+    output and error to /dev/null through `quiet`)."""
     t0 = time.perf_counter_ns()
     pid = os.posix_spawn(prog, [prog], env, file_actions=quiet)
     _, status = os.waitpid(pid, 0)
@@ -268,17 +279,18 @@ def main():
     ap.add_argument("--launcher", required=True, help="rusage_exec (wait4 rusage)")
     ap.add_argument("--md")
     ap.add_argument("--svg")
+    ap.add_argument("--measure", help="the rt0_go chapter's report (plain text)")
     ap.add_argument("--check", action="store_true", help="correctness only, small sizes")
-    ap.add_argument("--command", default="scripts/bench.sh")
+    ap.add_argument("--command", default="scripts/bench/bench.sh")
     ap.add_argument("--startup-runs", type=int, default=2000)
     a = ap.parse_args()
 
     ours = lambda p: os.path.join(a.ours, p)  # noqa: E731
     gop = lambda p: os.path.join(a.go, p)  # noqa: E731
     for p in [ours(x) for x in ("empty", "bench_create", "bench_switch", "bench_live",
-                                "bench_marker", "syscalls")] + \
+                                "bench_marker", "syscalls", "mainpc", "goroutines")] + \
              [gop(x) for x in ("empty", "create", "switch", "live", "marker")] + \
-             [a.floor, a.launcher]:
+             [a.floor, a.launcher, DYNAMIC]:
         if not os.access(p, os.X_OK):
             die(f"missing program {p}")
     have_strace = shutil.which("strace") is not None
@@ -293,23 +305,25 @@ def main():
     gc.disable()
     t_start = time.monotonic()
 
-    # 1. Start-up. Interleaved in blocks: each round runs each of the three programs once
-    #    unrecorded, then BLOCK times recorded, in a rotating order, so that all three see
-    #    the same machine over the whole measurement. Not run by run: a program started
-    #    right after a Go program exits starts slower (by ~45 µs where this was written;
-    #    whatever Go's exit leaves behind: cold caches, its teardown), which would charge
-    #    part of Go's cost to ours and to the floor. That strict alternation is measured too, smaller, and
-    #    reported in the details.
+    # 1. Start-up. Interleaved in blocks: each round runs each of the four programs (ours,
+    #    Go's, the floor, /bin/true) once unrecorded, then BLOCK times recorded, in a
+    #    rotating order, so that all four see the same machine over the whole measurement.
+    #    Not run by run: a program started right after a Go program exits starts slower (by
+    #    ~45 µs where this was written; whatever Go's exit leaves behind: cold caches, its
+    #    teardown), which would charge part of Go's cost to ours and to the floor. That strict alternation (of ours, Go's
+    #    and the floor) is measured too, smaller, and reported in the details. /bin/true is
+    #    only for the rt0_go chapter's report (--measure), as a dynamic program for scale.
     BLOCK = 10
     rounds = max(1, sizes["startup"] // BLOCK)
-    log(f"start-up: {rounds} rounds of {BLOCK} runs each of ours/Go/floor, interleaved")
+    log(f"start-up: {rounds} rounds of {BLOCK} runs each of ours, Go, the floor, {DYNAMIC}, "
+        "interleaved")
     quiet = [(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
              (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0)]
-    progs = [ours("empty"), gop("empty"), a.floor]
+    progs = [ours("empty"), gop("empty"), a.floor, DYNAMIC]
     times = {p: [] for p in progs}
     for i in range(rounds):
-        for j in range(3):
-            p = progs[(i + j) % 3]
+        for j in range(len(progs)):
+            p = progs[(i + j) % len(progs)]
             spawn_time(p, unset, quiet)
             for _ in range(BLOCK):
                 times[p].append(spawn_time(p, unset, quiet))
@@ -317,10 +331,11 @@ def main():
     p10 = {p: sorted(v)[len(v) // 10] / 1000 for p, v in times.items()}
     st_ours, st_go, st_floor = st[ours("empty")], st[gop("empty")], st[a.floor]
     alt_n = max(1, sizes["startup"] // 4)
-    alt = {p: [] for p in progs}
+    alt_progs = progs[:3]
+    alt = {p: [] for p in alt_progs}
     for i in range(alt_n):
         for j in range(3):
-            p = progs[(i + j) % 3]
+            p = alt_progs[(i + j) % 3]
             alt[p].append(spawn_time(p, unset, quiet))
     alt = {p: statistics.median(v) / 1000 for p, v in alt.items()}
 
@@ -377,12 +392,22 @@ def main():
     else:
         log("strace not found: no system call counts")
 
-    # The price of entering the kernel each way, measured by our `syscalls` program.
-    n_sc = 2000 if a.check else 20000
+    # The price of entering the kernel each way, measured by our `syscalls` program (its
+    # default size in a real run; its output also goes into the rt0_go chapter's report).
+    n_sc = 2000 if a.check else 200_000
     m = run_checked([ours("syscalls"), str(n_sc)], unset,
                     r"(?:getpid x \d+ .*|int \$0x80 +([\d.]+) ns/call|"
                     r"__kernel_vsyscall +([\d.]+) ns/call|ratio .*)", 4)
     int80_ns, vsys_ns = float(m[1].group(1)), float(m[2].group(2))
+    syscalls_lines = [x.group(0) for x in m]
+
+    # Release sizes of our programs, as built and stripped (for the rt0_go chapter's report).
+    sizes_ours = []
+    with tempfile.TemporaryDirectory() as d:
+        for c in ("empty", "mainpc", "goroutines"):
+            stripped = os.path.join(d, c)
+            subprocess.run(["strip", "-o", stripped, ours(c)], check=True)
+            sizes_ours.append((c, os.path.getsize(ours(c)), os.path.getsize(stripped)))
     elapsed = time.monotonic() - t_start
 
     if a.check:
@@ -395,7 +420,8 @@ def main():
         if line.startswith("model name"):
             cpu = line.split(":", 1)[1].strip()
             break
-    header = (f"`{a.command}`, {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} "
+    now = datetime.datetime.now(datetime.timezone.utc)
+    header = (f"`{a.command}`, {now:%Y-%m-%d %H:%M} "
               f"UTC, Linux {platform.release()}, {cpu}, {os.cpu_count()} CPUs")
     best = lambda side: min(create["unset"][side], create["1"][side])  # noqa: E731
     c_ours, c_go = best("ours"), best("go")
@@ -435,7 +461,8 @@ def main():
               f"{BLOCK} (after one unrecorded run): ours "
               f"{st_ours:.1f} µs ({p10[ours('empty')]:.1f}), Go {st_go:.1f} µs "
               f"({p10[gop('empty')]:.1f}), static exit-only program (the floor) {st_floor:.1f} µs "
-              f"({p10[a.floor]:.1f}). Above the floor: ours {st_ours - st_floor:.1f} µs, Go "
+              f"({p10[a.floor]:.1f}), {DYNAMIC} (a dynamic program) {st[DYNAMIC]:.1f} µs "
+              f"({p10[DYNAMIC]:.1f}). Above the floor: ours {st_ours - st_floor:.1f} µs, Go "
               f"{st_go - st_floor:.1f} µs (ratio {fmt_ratio((st_ours - st_floor) / (st_go - st_floor))}). "
               f"Strictly alternating, run by run ({alt_n} rounds, median): ours "
               f"{alt[ours('empty')]:.1f} µs, Go {alt[gop('empty')]:.1f} µs, floor "
@@ -456,8 +483,8 @@ def main():
               f"{(rss['ours live'] - rss['ours empty']) * 1024 / live_n:,.0f} bytes, Go "
               f"{(rss['go live'] - rss['go empty']) * 1024 / live_n:,.0f} bytes (peak minus the "
               f"empty program's).")
-    md.append("- wait4's ru_maxrss for the same programs (launched by tests/bench/rusage_exec.s; "
-              "it misses up to 31 pages per CPU and counter, see tests/bench/bench.py), KiB: "
+    md.append("- wait4's ru_maxrss for the same programs (launched by scripts/bench/rusage_exec.s; "
+              "it misses up to 31 pages per CPU and counter, see scripts/bench/bench.py), KiB: "
               + ", ".join(f"{k} {v[0]:.0f}" for k, v in rusage.items()) + ".")
     md.append("- Minor page faults (wait4 ru_minflt), median: "
               + ", ".join(f"{k} {v[1]:.0f}" for k, v in rusage.items()) + ".")
@@ -489,10 +516,31 @@ def main():
     print(text)
     if a.md:
         with open(a.md, "w") as f:
-            f.write("<!-- generated by scripts/bench.sh (make bench); do not edit -->\n" + text)
+            f.write("<!-- generated by scripts/bench/bench.sh (make bench); do not edit -->\n" + text)
     if a.svg:
         with open(a.svg, "w") as f:
             f.write(svg_chart(chart_rows, f"make bench, {header.split(', ', 1)[1]}"))
+
+    # The rt0_go chapter's report: the same run's numbers, in the plain format it has always
+    # had (our side only; the floor and /bin/true for scale).
+    rep = [f"# {a.command}, {now:%Y-%m-%d}, Linux {platform.release()}, {cpu}, "
+           f"{os.cpu_count()} CPUs",
+           "== release sizes (bytes, as built; not stripped) ==",
+           f"{'program':<12s} {'bytes':>8s} {'stripped':>10s}"]
+    rep += [f"{c:<12s} {b:8d} {s_:10d}" for c, b, s_ in sizes_ours]
+    rep += [f"== exec to exit, median of {rounds * BLOCK} runs: empty = our whole boot to an "
+            "empty main.main;",
+            f"== static-exit = a static program that only calls exit (the floor); {DYNAMIC} "
+            "is dynamic =="]
+    for name, p in (("empty", ours("empty")), ("static-exit", a.floor),
+                    (os.path.basename(DYNAMIC), DYNAMIC)):
+        rep.append(f"{name:14s} median {st[p]:8.1f} us   p10 {p10[p]:8.1f} us")
+    rep += ["== system calls =="] + syscalls_lines
+    report = "\n".join(rep) + "\n"
+    print(report)
+    if a.measure:
+        with open(a.measure, "w") as f:
+            f.write(report)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 # rusage_exec PROG ARG...: runs PROG with its arguments and environment, waits for it with
 # wait4, and writes the 4-byte wait status followed by the 72-byte i386 struct rusage to
-# file descriptor 3. Used by tests/bench/bench.py for peak RSS (ru_maxrss).
+# file descriptor 3. Used by scripts/bench/bench.py for peak RSS (ru_maxrss).
 #
 # Why a launcher of its own: when a process calls execve, Linux folds the peak RSS of the
 # address space it leaves into the peak it will report (fs/exec.c exec_mmap,

@@ -1,7 +1,7 @@
-//! Correctness of our side of `make bench` (scripts/bench.sh): the bench programs exit 0
+//! Correctness of our side of `make bench` (scripts/bench/bench.sh): the bench programs exit 0
 //! and print what they should, with small sizes (debug build). Cargo finds this file as the
 //! integration test `bench` (`cargo test --test bench`). Not a speed test. Both sides, Go's
-//! programs included, are checked by `scripts/bench.sh --check`.
+//! programs included, are checked by `scripts/bench/bench.sh --check`.
 
 use gmp_boot_book::{run, Env};
 

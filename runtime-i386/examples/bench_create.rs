@@ -1,6 +1,6 @@
 //! Benchmark (`make bench`): goroutine create + run + exit, per goroutine. The same work as
 //! Go's BenchmarkCreateGoroutines (runtime/proc_test.go:666-690, procs = 1) and as
-//! tests/bench/go/create: a chain in which each goroutine starts the next one and returns;
+//! scripts/bench/go/create: a chain in which each goroutine starts the next one and returns;
 //! the last one sets a flag. We have no channels, so main waits for the flag by yielding
 //! (Gosched) where Go's main blocks on a channel receive.
 //!

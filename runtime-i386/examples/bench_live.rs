@@ -1,5 +1,5 @@
 //! Benchmark (`make bench`): N live goroutines (default 10,000), for peak memory. As
-//! tests/bench/go/live: main starts N goroutines that each count themselves started and
+//! scripts/bench/go/live: main starts N goroutines that each count themselves started and
 //! then yield until main sets a flag; main yields until all N have started (so that all N
 //! exist at once), sets the flag and waits, yielding, until all have finished. The driver
 //! reads the peak RSS from wait4.

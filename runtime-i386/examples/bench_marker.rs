@@ -1,6 +1,6 @@
 //! Benchmark (`make bench`): main.main's first act is a marker system call,
 //! write(2, "main\n", 5), so that `strace -f` shows where the runtime's start-up ends.
-//! The Go side is tests/bench/go/marker (Go's built-in print, which writes to fd 2).
+//! The Go side is scripts/bench/go/marker (Go's built-in print, which writes to fd 2).
 #![no_std]
 #![no_main]
 

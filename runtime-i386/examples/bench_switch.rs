@@ -1,5 +1,5 @@
 //! Benchmark (`make bench`): a switch between two goroutines that yield to each other. As
-//! tests/bench/go/switch (run with GOMAXPROCS=1): main and one goroutine each call Gosched
+//! scripts/bench/go/switch (run with GOMAXPROCS=1): main and one goroutine each call Gosched
 //! N times; when the goroutine is done it sets a flag that main, done too, waits for by
 //! yielding. Switches per round: 2N.
 //!

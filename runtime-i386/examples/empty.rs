@@ -1,5 +1,5 @@
 //! The smallest runtime program: the whole boot, then a main.main that does nothing, then
-//! exit(0). What `make measure` times against a static program that only exits.
+//! exit(0). What `make bench` times against a static program that only exits.
 #![no_std]
 #![no_main]
 

@@ -1,5 +1,6 @@
 //! Helpers for the book's tests: build the runtime's programs once, run them, parse their
-//! `--json` state.
+//! `--json` state; the book's snapshots and the filters of what differs between machines
+//! (snapshots.rs).
 
 mod graded;
 pub use graded::{graded, Graded};

@@ -108,9 +108,9 @@ macro_rules! book_snapshot {
             settings.add_filter(re, *with);
         }
         // insta panics on a difference; the caller decides when to fail, after the others.
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(|| {
             settings.bind(|| ::insta::assert_snapshot!(name, content))
         }))
-        .map_err(|_| format!("chapters-src/generated/{name}.snap"))
+        .map_err(|_| ::std::format!("chapters-src/generated/{name}.snap"))
     }};
 }

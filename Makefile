@@ -37,7 +37,7 @@ else ifneq ($(RUNNER),)
 $(error RUNNER=$(RUNNER): the only runner is qemu (make test RUNNER=qemu))
 endif
 
-.PHONY: setup serve book test mdbook-test browser-test go-diff bench chapters generated clean
+.PHONY: setup serve book test mdbook-test browser-test go-diff bench chapters generated review clean
 
 setup:
 	scripts/setup.sh all
@@ -83,7 +83,7 @@ browser-test:
 	mdbook build
 	scripts/browser-test.sh
 
-# Compare our boot state with real Go 1.22 under gdb (tests/go_diff.rs).
+# Compare our boot state with real Go 1.22 under gdb (tests/go_diff/).
 go-diff:
 	scripts/setup.sh go
 	$(CARGO) test --test go_diff -- --nocapture
@@ -94,12 +94,19 @@ bench:
 	scripts/setup.sh go
 	scripts/bench/bench.sh
 
-# Regenerate the book's outputs, figures and layout table from the running runtime. One at a
-# time: a second `make generated` waits for the first (they write the same files).
+# Regenerate the book's outputs, figures and tables from the running runtime: they are insta
+# snapshots (chapters-src/generated/*.snap), rewritten in place. One at a time: a second
+# `make generated` waits for the first (they write the same files).
 generated:
 	scripts/setup.sh go
 	@mkdir -p target
-	flock target/generated.lock sh -c 'UPDATE_BOOK=1 $(CARGO) test --test book_outputs && UPDATE_BOOK=1 $(CARGO) test --test go_diff'
+	flock target/generated.lock sh -c 'INSTA_UPDATE=always $(CARGO) test --test book_outputs && INSTA_UPDATE=always $(CARGO) test --test go_diff'
+
+# Review, one by one, the snapshots a failed test left beside the book's (NAME.snap.new):
+# cargo-insta shows each difference, and accepts or rejects it.
+review:
+	scripts/setup.sh test
+	$(CARGO) insta review
 
 # Run every chapter program, as a reader would, with the book's GOMAXPROCS=8 (the article's
 # value; the book's outputs are made with it) unless GOMAXPROCS is set.

@@ -6,7 +6,8 @@
 #   scripts/setup.sh           the runtime: rustup target i686, clippy/rustfmt, gcc-multilib
 #   scripts/setup.sh book      only the book: mdbook 0.5.4, mdbook-mermaid 0.17.1 (.tools/)
 #   scripts/setup.sh labs      runtime + gdb and bubblewrap (the graded tests, their sandbox)
-#   scripts/setup.sh test      runtime + book + labs + chromium (browser test) + qemu-user
+#   scripts/setup.sh test      runtime + book + labs + chromium (browser test) + qemu-user,
+#                              cargo-insta 1.49.0 (.tools/; `make review`)
 #   scripts/setup.sh go        runtime + golang-1.22-go/src (bookworm-backports), gdb, strace
 #   scripts/setup.sh all       all of the above
 #
@@ -15,6 +16,8 @@ set -euo pipefail
 
 MDBOOK_VERSION=0.5.4
 MDBOOK_MERMAID_VERSION=0.17.1
+# The same version as the insta dev-dependency in Cargo.toml.
+CARGO_INSTA_VERSION=1.49.0
 want=("$@")
 [ ${#want[@]} -eq 0 ] && want=(runtime)
 for w in "${want[@]}"; do
@@ -95,6 +98,14 @@ if has book || has test; then
         # afresh, it builds against the current 0.5.x preprocessor crate.
         say "installing mdbook-mermaid $MDBOOK_MERMAID_VERSION into .tools (cargo install, ~1 min)"
         (cd / && cargo install mdbook-mermaid --version "$MDBOOK_MERMAID_VERSION" --root "$TOOLS" 2>&1 | progress)
+    fi
+fi
+if has test; then
+    # cargo-insta, to review the book's snapshots when a test finds them changed (`make
+    # review` runs `cargo insta review`; the Makefile puts .tools/bin on PATH).
+    if ! "$TOOLS/bin/cargo-insta" --version 2>/dev/null | grep -q "$CARGO_INSTA_VERSION"; then
+        say "installing cargo-insta $CARGO_INSTA_VERSION into .tools (cargo install --locked, ~2 min, once)"
+        (cd / && cargo install cargo-insta --version "$CARGO_INSTA_VERSION" --locked --root "$TOOLS" 2>&1 | progress)
     fi
 fi
 if has labs || has test; then

@@ -2,34 +2,29 @@
 //! the four figures (mermaid, drawn from the programs' `--json` state and boot trace) and
 //! the struct-layout table (from `runtime_i386::LAYOUT`).
 //!
-//! `make generated` (`UPDATE_BOOK=1 cargo test --test book_outputs`) rewrites the files in
-//! chapters-src/generated/; without UPDATE_BOOK the test fails on any difference, with
-//! machine-dependent values (addresses, ncpu, the huge page size, paths) normalised.
+//! Each is an insta snapshot in chapters-src/generated/ (`NAME.snap`), which the book
+//! includes after insta's header. What differs between machines is filtered first
+//! (tests/support/snapshots.rs). `make generated` (`INSTA_UPDATE=always cargo test --test
+//! book_outputs`) rewrites them; otherwise the test fails on any difference, and outside CI
+//! leaves `NAME.snap.new` files for `cargo insta review`.
 
-use gmp_boot_book::{chapters, examples_dir, normalise, program};
+use gmp_boot_book::{
+    book_snapshot, chapters, clean_state, filter, run_clean, snapshot_body, snapshot_dir,
+    SNAPSHOT_HEADER_LINES,
+};
 use serde_json::Value;
 use std::fmt::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The book's outputs are made with the article's GOMAXPROCS=8, in an environment of
-/// exactly this one variable (so the auxv/envp listing is the same for every reader).
+/// exactly this one variable.
 const GOMAXPROCS: &str = "8";
 
-fn run(name: &str, args: &[&str], env: &[(&str, &str)]) -> String {
-    let exe = examples_dir("debug").join(name);
-    let rel = exe
-        .strip_prefix(env!("CARGO_MANIFEST_DIR"))
-        .map(Path::to_path_buf)
-        .unwrap_or(exe.clone());
-    let mut cmd = program(&rel);
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_clear()
-        .env("GOMAXPROCS", GOMAXPROCS)
-        .args(args);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().expect("run chapter program");
+/// A chapter program's output (stdout, then stderr), run with GOMAXPROCS=8 and `env` only.
+fn run(name: &str, env: &[(&str, &str)]) -> String {
+    let mut vars = vec![("GOMAXPROCS", GOMAXPROCS)];
+    vars.extend_from_slice(env);
+    let out = run_clean(name, &[], &vars);
     assert!(
         out.status.success(),
         "{name} failed: {}",
@@ -41,7 +36,7 @@ fn run(name: &str, args: &[&str], env: &[(&str, &str)]) -> String {
 }
 
 fn state(name: &str) -> Value {
-    serde_json::from_str(run(name, &["--json"], &[]).trim()).unwrap()
+    clean_state(name, &[("GOMAXPROCS", GOMAXPROCS)]).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn figure_globals(s: &Value) -> String {
@@ -189,46 +184,140 @@ fn layout_table() -> String {
     t
 }
 
-fn generated() -> Vec<(String, String)> {
-    let mut files = vec![];
-    for ch in chapters() {
-        files.push((format!("{ch}.txt"), run(ch, &[], &[])));
-    }
-    files.push(("globals.mmd".into(), figure_globals(&state("globals"))));
-    files.push((
-        "schedinit.mmd".into(),
-        figure_ps(&state("schedinit"), false, "schedinit"),
-    ));
-    files.push((
-        "newproc.mmd".into(),
-        figure_ps(&state("newproc"), true, "newproc"),
-    ));
-    let trace = run("mainpc", &[], &[("BOOTTRACE", "1")]);
-    files.push(("mstart.mmd".into(), figure_mstart(&trace)));
-    files.push(("layout.md".into(), layout_table()));
-    files
+/// The snapshots of this test: the chapter outputs, then the figures and the layout table.
+fn names() -> Vec<&'static str> {
+    chapters()
+        .into_iter()
+        .chain([
+            "globals-figure",
+            "schedinit-figure",
+            "newproc-figure",
+            "mstart-figure",
+            "layout",
+        ])
+        .collect()
 }
+
+/// The content of snapshot `name`, before filtering.
+fn generate(name: &str) -> String {
+    match name {
+        "globals-figure" => figure_globals(&state("globals")),
+        "schedinit-figure" => figure_ps(&state("schedinit"), false, "schedinit"),
+        "newproc-figure" => figure_ps(&state("newproc"), true, "newproc"),
+        "mstart-figure" => figure_mstart(&run("mainpc", &[("BOOTTRACE", "1")])),
+        "layout" => layout_table(),
+        chapter => run(chapter, &[]),
+    }
+}
+
+/// The two tests, one at a time: under `make generated` the first rewrites the snapshots that
+/// the second reads.
+static SNAPSHOTS: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 #[test]
 fn generated_book_material_is_current() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("chapters-src/generated");
-    let update = std::env::var_os("UPDATE_BOOK").is_some();
-    let mut stale = vec![];
-    for (name, content) in generated() {
-        let path = dir.join(&name);
-        if update {
-            std::fs::write(&path, &content).unwrap();
-            continue;
-        }
-        let old = std::fs::read_to_string(&path).unwrap_or_default();
-        if normalise(&old) != normalise(&content) {
-            stale.push(name);
-        }
-    }
+    let _one_at_a_time = SNAPSHOTS.lock().unwrap_or_else(|e| e.into_inner());
+    // Every snapshot is compared (insta prints each difference) before the test fails.
+    let stale: Vec<String> = names()
+        .into_iter()
+        .filter_map(|name| book_snapshot!(name, &generate(name)).err())
+        .collect();
     assert!(
         stale.is_empty(),
-        "the runtime's state changed: chapters-src/generated/{{{}}} differ from what the programs print now; \
-         run `make generated` and review the diff",
-        stale.join(",")
+        "the runtime's state changed: {} differ from what the programs print now (insta's \
+         diffs above); run `make generated`, or `cargo insta review` to review them one by one",
+        stale.join(", ")
     );
+}
+
+/// The book includes each snapshot from the line after insta's header
+/// (`{{#include generated/NAME.snap:4:}}`): if insta's header had another length, the book
+/// would lose a line of the output or show a line of the header. Every snapshot's header is
+/// checked to be [`SNAPSHOT_HEADER_LINES`] lines long (the body the book includes is what
+/// insta reads back from the file), and every include of a snapshot to start right after it.
+#[test]
+fn the_book_includes_each_snapshot_after_its_header() {
+    let _one_at_a_time = SNAPSHOTS.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = snapshot_dir();
+    let mut snaps: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().into_string().unwrap();
+            name.strip_suffix(".snap").map(String::from)
+        })
+        .collect();
+    snaps.sort();
+    for name in names() {
+        assert!(
+            snaps.iter().any(|s| s == name),
+            "no chapters-src/generated/{name}.snap: run `make generated`"
+        );
+    }
+    for name in &snaps {
+        let path = dir.join(format!("{name}.snap"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let header: Vec<&str> = text.lines().take(SNAPSHOT_HEADER_LINES).collect();
+        assert!(
+            header.first() == Some(&"---")
+                && header.last() == Some(&"---")
+                && header[1..header.len() - 1]
+                    .iter()
+                    .all(|l| l.starts_with("source: ")),
+            "{name}.snap: insta's header is not the {SNAPSHOT_HEADER_LINES} lines \
+             `---`, `source: …`, `---`:\n{}",
+            header.join("\n")
+        );
+        let snapshot = insta::Snapshot::from_file(&path).unwrap();
+        let stored = snapshot
+            .contents()
+            .as_text()
+            .expect("a text snapshot")
+            .to_string();
+        let body = snapshot_body(name).unwrap();
+        assert_eq!(
+            body.trim_end(),
+            stored.trim_end(),
+            "{name}.snap: the lines after the first {SNAPSHOT_HEADER_LINES} are not the \
+             snapshot insta reads: its header has another length now"
+        );
+        assert_eq!(
+            filter(&body),
+            body,
+            "{name}.snap: filtering it again changes it: a filter matches its own placeholder"
+        );
+    }
+    // Every include of a snapshot in the book skips exactly the header.
+    let want = format!(":{}:}}}}", SNAPSHOT_HEADER_LINES + 1);
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("chapters-src");
+    let mut included = vec![];
+    for e in std::fs::read_dir(&src).unwrap() {
+        let path = e.unwrap().path();
+        if path.extension().is_none_or(|x| x != "md") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (i, line) in text.lines().enumerate() {
+            let Some(at) = line.find("{{#include generated/") else {
+                continue;
+            };
+            let inc = &line[at + "{{#include generated/".len()..];
+            let Some((name, rest)) = inc.split_once(".snap") else {
+                continue;
+            };
+            assert!(
+                rest.starts_with(&want),
+                "{}:{}: `{line}` must include {name}.snap from line {} (`{name}.snap{want}`)",
+                path.display(),
+                i + 1,
+                SNAPSHOT_HEADER_LINES + 1
+            );
+            included.push(name.to_string());
+        }
+    }
+    for name in &snaps {
+        assert!(
+            included.contains(name),
+            "the book does not include generated/{name}.snap"
+        );
+    }
 }

@@ -7,9 +7,9 @@
 //! variables removed); a block's `cd DIR` and `VAR=value` lines carry over to its later lines,
 //! as in a terminal. Every command must succeed (exit status 0); some have more to show:
 //!
-//! - `… cargo run --example CH` prints what the book shows for CH (the chapter's generated
-//!   output, with what differs between machines normalised as in tests/book_outputs.rs)
-//!   when run with the book's `GOMAXPROCS=8`; with `-- --json` one JSON object of that stage;
+//! - `… cargo run --example CH` prints what the book shows for CH (the chapter's snapshot,
+//!   chapters-src/generated/CH.snap, once what differs between machines is replaced by the
+//!   same filters, tests/support/snapshots.rs) when run with the book's `GOMAXPROCS=8`; with `-- --json` one JSON object of that stage;
 //!   with `BOOTTRACE=1` the boot trace up to main.main;
 //! - `make chapters` shows each chapter's book output, under the command that made it;
 //! - `make serve` is started, its pages fetched over HTTP, then stopped;
@@ -27,7 +27,7 @@
 //!
 //! `READER_COMMANDS=substring` runs only the commands containing it (for working on one).
 
-use gmp_boot_book::normalise;
+use gmp_boot_book::{filter, snapshot_body};
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::os::unix::process::CommandExt;
@@ -310,9 +310,12 @@ fn fails_on_purpose(text: &str) -> Option<(i32, &'static str)> {
     }
 }
 
-/// The chapter programs' generated outputs, as the book shows them.
+/// The chapter programs' generated outputs, as the book shows them (filtered).
 fn book_output(ch: &str) -> Option<String> {
-    std::fs::read_to_string(Path::new(ROOT).join(format!("chapters-src/generated/{ch}.txt"))).ok()
+    if !gmp_boot_book::chapters().contains(&ch) {
+        return None;
+    }
+    snapshot_body(ch)
 }
 
 /// `[ENV=…] cargo run --example NAME [-- args]`, taken apart.
@@ -367,11 +370,12 @@ fn check_cargo_run(c: &Cmd, out: &Output) -> Result<(), String> {
         }
     } else if chapter && env.get("GOMAXPROCS") == Some(&"8") && env.len() == 1 {
         // What the book shows under this command.
-        let want = normalise(&book_output(name).unwrap());
-        if normalise(&stdout) != want {
+        let want = book_output(name).unwrap();
+        let got = filter(&stdout);
+        if got.trim_end() != want.trim_end() {
             return Err(format!(
-                "prints something else than the book (chapters-src/generated/{name}.txt):\n{}",
-                diff(&want, &normalise(&stdout))
+                "prints something else than the book (chapters-src/generated/{name}.snap):\n{}",
+                diff(&want, &got)
             ));
         }
     } else if chapter && !stdout.starts_with(&format!("== {name}: ")) {
@@ -418,8 +422,8 @@ fn check_make_chapters(out: &Output) -> Result<(), String> {
             .get(i + 1)
             .and_then(|n| stdout.find(&format!("$ GOMAXPROCS=8 cargo run --example {n}\n")))
             .unwrap_or(stdout.len());
-        let got = normalise(stdout[start..end].trim_end());
-        let want = normalise(&book_output(ch).unwrap());
+        let got = filter(stdout[start..end].trim_end());
+        let want = book_output(ch).unwrap();
         if got.trim_end() != want.trim_end() {
             return Err(format!(
                 "make chapters shows another {ch} than the book:\n{}",

@@ -189,6 +189,7 @@ fn each_mode_installs_what_it_needs() {
         "apt:strace",
         "cargo:mdbook",
         "cargo:mdbook-mermaid",
+        "cargo:cargo-insta",
     ]) {
         assert!(got.iter().any(|g| g == want), "all: no {want} in {got:?}");
     }

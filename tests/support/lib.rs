@@ -1,8 +1,11 @@
 //! Helpers for the book's tests: build the runtime's programs once, run them, parse their
-//! `--json` state.
+//! `--json` state; the book's snapshots and the filters of what differs between machines
+//! (snapshots.rs).
 
 mod graded;
 pub use graded::{graded, Graded};
+mod snapshots;
+pub use snapshots::{filter, snapshot_body, snapshot_dir, FILTERS, SNAPSHOT_HEADER_LINES};
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -18,7 +21,8 @@ pub fn chapters() -> Vec<&'static str> {
         .collect()
 }
 
-fn target_dir() -> PathBuf {
+/// Cargo's target directory (`CARGO_TARGET_DIR`, else target/ of the repository).
+pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"))
@@ -169,6 +173,34 @@ pub fn command_as(profile: &str, name: &str, argv0: &std::ffi::OsStr) -> Command
     cmd
 }
 
+/// Runs a runtime program (debug build) with `args` in an environment of exactly `env`:
+/// nothing of this process's environment leaks in. The book's outputs are made so, and the
+/// comparison with Go runs ours in the environment capture.sh gives Go's program.
+pub fn run_clean(name: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = command("debug", name);
+    cmd.env_clear().envs(env.iter().copied()).args(args);
+    cmd.output().unwrap_or_else(|e| panic!("run {name}: {e}"))
+}
+
+/// The `--json` state of a chapter program run by [`run_clean`] in an environment of exactly
+/// `env`, or what went wrong.
+pub fn clean_state(chapter: &str, env: &[(&str, &str)]) -> Result<serde_json::Value, String> {
+    let out = run_clean(chapter, &["--json"], env);
+    if !out.status.success() {
+        return Err(format!(
+            "{chapter} (environment {env:?}) exited {}; stderr:\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    serde_json::from_slice(&out.stdout).map_err(|e| {
+        format!(
+            "{chapter} --json is not JSON ({e}):\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
+
 /// Runs a chapter program with `--json`, checks it exited 0, and parses its state.
 pub fn state(chapter: &str, gomaxprocs: Env) -> serde_json::Value {
     let out = run(chapter, &["--json"], gomaxprocs);
@@ -189,65 +221,6 @@ pub fn ncpu() -> i64 {
     std::thread::available_parallelism()
         .map(|n| n.get() as i64)
         .unwrap_or(1)
-}
-
-/// A chapter program's output with what differs between machines and runs replaced: hex
-/// addresses, ncpu, the huge page size, the program path, the number of environment
-/// strings, and the auxiliary vector's entries (which the kernel chooses: a newer kernel adds
-/// tags, and qemu-i386 has no vDSO). What is left must be the same for every reader.
-pub fn normalise(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut in_auxv = false;
-    for line in s.lines() {
-        if in_auxv && line.starts_with("    ") {
-            continue;
-        }
-        in_auxv = line.trim_start().starts_with("auxv: (tag, value) pairs");
-        if in_auxv {
-            out.push_str(line);
-            out.push_str("\n    (entries: the kernel's)\n");
-            continue;
-        }
-        if line.trim_start().starts_with("envp: ") {
-            out.push_str("  envp: N strings, then NULL\n");
-            continue;
-        }
-        let mut l = String::new();
-        let mut rest = line;
-        while let Some(i) = rest.find("0x") {
-            l.push_str(&rest[..i]);
-            let hex = rest[i + 2..]
-                .chars()
-                .take_while(|c| c.is_ascii_hexdigit())
-                .count();
-            l.push_str("0xADDR");
-            rest = &rest[i + 2 + hex..];
-        }
-        l.push_str(rest);
-        for key in [
-            "ncpu=",
-            "physHugePageSize=",
-            "AT_HWCAP ",
-            "AT_MINSIGSTKSZ ",
-            "AT_HWCAP2 ",
-        ] {
-            if let Some(i) = l.find(key) {
-                let start = i + key.len();
-                let ws = l[start..].chars().take_while(|c| *c == ' ').count();
-                let n = l[start + ws..]
-                    .chars()
-                    .take_while(|c| c.is_ascii_digit())
-                    .count();
-                l.replace_range(start + ws..start + ws + n, "N");
-            }
-        }
-        if l.trim_start().starts_with("argv[0] = ") {
-            l = "  argv[0] = PROGRAM".into();
-        }
-        out.push_str(&l);
-        out.push('\n');
-    }
-    out
 }
 
 /// gdb's batch-mode output for `commands` run on chapter program `name` (debug build) with

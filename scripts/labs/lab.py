@@ -231,6 +231,9 @@ class Tree:
             dirnames[:] = sorted(d for d in dirnames if d not in EXCLUDE)
             for f in sorted(filenames):
                 p = Path(dirpath) / f
+                # A git worktree's .git is a file (it names the repository's git directory).
+                if f in EXCLUDE:
+                    continue
                 if p.is_file() and not p.is_symlink() and not f.endswith(".pyc"):
                     out.append(p.relative_to(self.root).as_posix())
         return out

@@ -77,6 +77,22 @@ class Regions(unittest.TestCase):
             self.assertNotEqual(lab.fingerprint(["runtime-i386/src/a.rs"], read), before)
 
 
+    def test_a_worktrees_git_file_is_not_copied(self):
+        # In a git worktree .git is a file naming the main repository's git directory: a copy
+        # of it would let the check copy's `git init/commit` act on the teacher's repository.
+        with tempfile.TemporaryDirectory() as d:
+            src, dst = Path(d) / "src", Path(d) / "dst"
+            (src / "sub").mkdir(parents=True)
+            (src / "runtime-i386").mkdir()
+            (src / "runtime-i386/Cargo.toml").write_text("")
+            (src / ".git").write_text("gitdir: /elsewhere/.git/worktrees/x\n")
+            (src / "sub/.git").write_text("gitdir: /elsewhere\n")
+            (src / "sub/a.rs").write_text("x")
+            lab.copy_tree(src, dst)
+            self.assertEqual(sorted(p.relative_to(dst).as_posix() for p in dst.rglob("*")),
+                             ["runtime-i386", "runtime-i386/Cargo.toml", "sub", "sub/a.rs"])
+
+
 class Course(unittest.TestCase):
     def test_unknown_names_are_clear_errors(self):
         with self.assertRaisesRegex(LabError, "unknown exercise 'nope'; the exercises are: slice"):

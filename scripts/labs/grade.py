@@ -98,12 +98,22 @@ def changed_outside(tree, student_tree, files, read):
         return []
     if student_tree is tree and not tree.handed_out():
         want = json.loads(tree.pack_file.with_name("fingerprint.json").read_text())
+    elif student_tree is not tree and student_tree.pack and not tree.pack:
+        # A teacher grading a student's starter pack: the reference is the pack the teacher's
+        # tree makes for the same exercises (its README, book pages and workflow are the
+        # pack's own), not the teacher's tree and not the student's own record of it.
+        with tempfile.TemporaryDirectory() as d:
+            dst, _, _ = lab.make_pack(tree, d, student_tree.pack["exercises"], archive=False)
+            want = lab.Tree(dst).fingerprint()
+        for f in ("scripts/labs/pack.json", "scripts/labs/fingerprint.json"):  # id, time
+            want.pop(f, None)
     else:
         want = lab.fingerprint(files, read)
     have = student_tree.fingerprint()
     changed = [f for f in want if have.get(f) != want[f]]
     code = ("runtime-i386/", "tests/", "scripts/", ".cargo/", ".ci/", ".github/")
-    changed += [f for f in have if f not in want and f.startswith(code) and f != "scripts/labs/pack.json"]
+    changed += [f for f in have if f not in want and f.startswith(code)
+                and f not in ("scripts/labs/pack.json", "scripts/labs/fingerprint.json")]
     return sorted(changed)
 
 

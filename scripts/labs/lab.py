@@ -388,9 +388,10 @@ SOLUTION_RE = re.compile(r'<details class="solution">.*?</details>\n?', re.S)
 TEACHER_ONLY = ["chapters-src/teachers.md", "scripts/labs/teacher_check.py", "scripts/labs/test_lab.py"]
 
 
-def make_pack(tree, out_dir, names):
+def make_pack(tree, out_dir, names, archive=True):
     """The starter pack: a git repository with `names` stubbed (the others keep their code),
-    the students' README and handouts, no teacher material and no solution."""
+    the students' README and handouts, no teacher material and no solution. Without
+    `archive`, only the files (what a teacher's grader compares a student's pack with)."""
     if tree.pack:
         raise LabError("this is already a starter pack")
     exs = [COURSE.find(n) for n in names]
@@ -422,6 +423,8 @@ def make_pack(tree, out_dir, names):
         shutil.rmtree(dst)
         raise LabError("the starter pack would contain solution lines: "
                        + "; ".join(f"{f}:{n} ({k})" for f, n, k in leaks[:10]))
+    if not archive:
+        return dst, None, len(secrets)
     git = ["git", "-C", str(dst), "-c", "user.name=starter pack", "-c", "user.email=pack@example.invalid"]
     for cmd in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "The starter pack, as handed out"]):
         subprocess.run(git + cmd, check=True, capture_output=True)

@@ -1,6 +1,6 @@
 //! The differential check: real Go 1.22 (a `GOARCH=386` program stopped under gdb by
 //! tests/go-diff/capture.sh) against our runtime's chapter programs, at the same four points
-//! of the boot, for eleven values of GOMAXPROCS.
+//! of the boot, for twelve values of GOMAXPROCS.
 //!
 //! Both sides print the same JSON schema (Go's field names). Addresses differ between the two
 //! programs and between runs, so every field is turned into a relation first (stack size
@@ -33,7 +33,7 @@ use serde_json::Value;
 use std::time::Instant;
 
 /// The GOMAXPROCS values compared (`None`: the variable is absent).
-const VALUES: [Option<&str>; 11] = [
+const VALUES: [Option<&str>; 12] = [
     None,
     Some("1"),
     Some("2"),
@@ -42,6 +42,7 @@ const VALUES: [Option<&str>; 11] = [
     Some("33"),
     Some("0"),
     Some("-1"),
+    Some("-"),
     Some("abc"),
     Some("2147483648"),
     Some(""),
@@ -76,7 +77,7 @@ fn our_boot_state_matches_go_1_22() {
         return;
     };
     // Build both sides' programs first (capture.sh builds and caches Go's on its first
-    // call), then run the eleven values in parallel.
+    // call), then run the twelve values in parallel.
     examples_dir("debug");
     let first = capture(&side, VALUES[0]).unwrap_or_else(|e| panic!("{e}"));
     let syms = go_syms(&side).unwrap_or_else(|e| panic!("{e}"));

@@ -5,7 +5,8 @@
 
 // ANCHOR: atoi32
 /// `atoi64(s)` (string.go:360-402): an optional '-' then decimal digits, nothing else
-/// (no '+', no spaces, not empty), without overflowing int64.
+/// (no '+', no spaces, not empty), without overflowing int64. As in Go, "-" alone is 0:
+/// the digit loop after the '-' runs zero times.
 pub fn atoi64(s: &[u8]) -> Option<i64> {
     // ANCHOR: exercise-gomaxprocs-atoi64
     if s.is_empty() {

@@ -89,7 +89,7 @@ go-diff:
 	$(CARGO) test --test go_diff -- --nocapture
 
 # Our runtime against Go 1.22, side by side, and our release sizes and system call costs;
-# writes the book's bench appendix and the rt0_go chapter's measurement (numbers, not a test).
+# writes the book's bench appendix and the Inside rt0_go appendix's measurement (numbers, not a test).
 bench:
 	scripts/setup.sh go
 	scripts/bench/bench.sh

@@ -41,7 +41,7 @@ import tempfile
 import time
 
 
-# A dynamic program, timed with the others for scale in the rt0_go chapter's report.
+# A dynamic program, timed with the others for scale in the Inside rt0_go appendix's report.
 DYNAMIC = "/bin/true"
 
 
@@ -279,7 +279,7 @@ def main():
     ap.add_argument("--launcher", required=True, help="rusage_exec (wait4 rusage)")
     ap.add_argument("--md")
     ap.add_argument("--svg")
-    ap.add_argument("--measure", help="the rt0_go chapter's report (plain text)")
+    ap.add_argument("--measure", help="the Inside rt0_go appendix's report (plain text)")
     ap.add_argument("--check", action="store_true", help="correctness only, small sizes")
     ap.add_argument("--command", default="scripts/bench/bench.sh")
     ap.add_argument("--startup-runs", type=int, default=2000)
@@ -312,7 +312,7 @@ def main():
     #    ~45 µs where this was written; whatever Go's exit leaves behind: cold caches, its
     #    teardown), which would charge part of Go's cost to ours and to the floor. That strict alternation (of ours, Go's
     #    and the floor) is measured too, smaller, and reported in the details. /bin/true is
-    #    only for the rt0_go chapter's report (--measure), as a dynamic program for scale.
+    #    only for the Inside rt0_go appendix's report (--measure), as a dynamic program for scale.
     BLOCK = 10
     rounds = max(1, sizes["startup"] // BLOCK)
     log(f"start-up: {rounds} rounds of {BLOCK} runs each of ours, Go, the floor, {DYNAMIC}, "
@@ -393,7 +393,7 @@ def main():
         log("strace not found: no system call counts")
 
     # The price of entering the kernel each way, measured by our `syscalls` program (its
-    # default size in a real run; its output also goes into the rt0_go chapter's report).
+    # default size in a real run; its output also goes into the Inside rt0_go appendix's report).
     n_sc = 2000 if a.check else 200_000
     m = run_checked([ours("syscalls"), str(n_sc)], unset,
                     r"(?:getpid x \d+ .*|int \$0x80 +([\d.]+) ns/call|"
@@ -401,7 +401,7 @@ def main():
     int80_ns, vsys_ns = float(m[1].group(1)), float(m[2].group(2))
     syscalls_lines = [x.group(0) for x in m]
 
-    # Release sizes of our programs, as built and stripped (for the rt0_go chapter's report).
+    # Release sizes of our programs, as built and stripped (for the Inside rt0_go appendix's report).
     sizes_ours = []
     with tempfile.TemporaryDirectory() as d:
         for c in ("empty", "mainpc", "goroutines"):

@@ -5,14 +5,14 @@
 # program (the start-up floor) and a tiny wait4 launcher (scripts/bench/*.s), then runs the
 # driver scripts/bench/bench.py: start-up, goroutine create+run+exit, switch, peak RSS and the
 # system calls before main.main, and the price of a kernel entry each way (our `syscalls`
-# example). The same run also gives the rt0_go chapter's report (release sizes, our start-up
+# example). The same run also gives the Inside rt0_go appendix's report (release sizes, our start-up
 # against the floor, the kernel entries). A measurement of one machine on one day; asserts
 # nothing about speed (the driver does check that every program exits 0 and prints what it
 # should).
 #
 #   scripts/bench/bench.sh           measure; print the reports and write the book's copies:
 #                                    chapters-src/generated/bench.md and bench.svg (the bench
-#                                    appendix), chapters-src/generated/measure.txt (rt0_go)
+#                                    appendix), chapters-src/generated/measure.txt (cpu-and-syscalls)
 #   scripts/bench/bench.sh --check   only check the bench programs (small sizes, ~15 s, no files)
 #
 # Environment: GO (default /usr/lib/go-1.22/bin/go), BENCH_STARTUP_RUNS (default 2000).

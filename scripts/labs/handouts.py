@@ -49,11 +49,21 @@ def book_pages(root, course, names=None):
         text = [f"<!-- generated from scripts/labs/exercises.toml by `scripts/labs/lab.py handouts`; do not edit -->", ""]
         if not exs:
             text.append("This chapter's code is given in this starter pack: no exercise here.")
+        else:
+            # One collapsed block at the chapter's end, out of the reading flow; a link to an
+            # exercise opens it (chapters-src/theme/open-details.js).
+            pts = sum(e.points for e in exs)
+            text += ['<details class="exercises">',
+                     f"<summary>{len(exs)} exercise{'s' * (len(exs) > 1)} ({pts} of the course's 100 points): "
+                     "write this chapter's code yourself. <a href=\"exercises.html\">How they work</a>, "
+                     "how they are graded, and their order.</summary>", ""]
         for e in exs:
             text.append(exercise_section(e, regions, order, solutions=names is None))
             anchor = f"{ch}.md#exercise-{e.name.replace('_', '-')}"
             table.append(f"| {order.index(e.name) + 1} | [`{e.name}`]({anchor}) | {ch} | {e.points} | "
                          f"{', '.join(e.needs) or '—'} | {e.title} |")
+        if exs:
+            text += ["</details>"]
         pages[f"{GENERATED}/exercises-{ch}.md"] = "\n".join(text) + "\n"
     pages[f"{GENERATED}/exercises-table.md"] = "\n".join(table) + "\n"
     return pages

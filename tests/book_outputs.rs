@@ -281,7 +281,7 @@ fn the_book_includes_each_snapshot_after_its_header() {
     snaps.sort();
     for name in names() {
         assert!(
-            snaps.iter().any(|s| *s == name),
+            snaps.contains(&name),
             "no chapters-src/generated/{name}.snap: run `make generated`"
         );
     }

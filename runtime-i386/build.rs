@@ -21,8 +21,10 @@ fn main() {
         "asm/asm_386.S",
         "asm/sys_linux_386.S",
         "asm/memmove_386.S",
+        "asm/preempt_386.S",
     ];
     println!("cargo:rerun-if-changed=asm/go_asm.h");
+    println!("cargo:rerun-if-changed=link/runtime_text.ld");
     let mut build = cc::Build::new();
     for s in sources {
         build.file(s);
@@ -43,6 +45,10 @@ fn main() {
         ] {
             println!("cargo:rustc-link-arg-{kind}={arg}");
         }
+        // The runtime's code in one range (link/runtime_text.ld): preemption skips it.
+        let ld = std::path::Path::new(&env::var("CARGO_MANIFEST_DIR").unwrap())
+            .join("link/runtime_text.ld");
+        println!("cargo:rustc-link-arg-{kind}=-Wl,-T,{}", ld.display());
     }
     stages();
     println!("cargo:rerun-if-changed=build.rs");

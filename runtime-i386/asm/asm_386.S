@@ -206,6 +206,22 @@ runtime_main_main:
 	.size	runtime_main_main, 4
 // ANCHOR_END: mainpc
 
+// Not in Go: the runtime's code range and the program's text, for the preemption signal
+// handler (signal_unix.rs isAsyncSafePoint). The linker script link/runtime_text.ld defines
+// the first two; weak, so that they are 0 where it is not used (the glibc test binaries).
+	.weak	runtime_text_start
+	.weak	runtime_text_end
+	.weak	__executable_start
+	.weak	etext
+	.globl	runtime_textRange
+	.p2align 2
+runtime_textRange:
+	.long	runtime_text_start
+	.long	runtime_text_end
+	.long	__executable_start
+	.long	etext
+	.size	runtime_textRange, 16
+
 // Not in Go: the chapter a chapter program stops at (a u32 it defines), or none.
 	.weak	runtime_stopAt
 	.globl	runtime_stopAtp

@@ -19,6 +19,8 @@
 	addl $(sym - 9b), reg
 
 // Function symbols with ELF type and size, so gdb and the chapter programs can name them.
+// They go in one section, which the programs' linker script (link/runtime_text.ld) gathers
+// with the runtime's Rust code: preemption never interrupts the runtime (signal_unix.rs).
 #define TEXT(name) \
-	.text; .p2align 4; .globl name; .type name, @function; name:
+	.section .text.runtime_i386_asm,"ax",@progbits; .p2align 4; .globl name; .type name, @function; name:
 #define END(name) .size name, . - name

@@ -10,9 +10,8 @@
 #![no_std]
 #![no_main]
 
-use core::ptr::{read_volatile, write_volatile};
+use core::sync::atomic::{AtomicBool, AtomicU32, Ordering::SeqCst};
 use runtime_i386::base::args::{goflags, Arg, ArgKind, Cmdline};
-use runtime_i386::globals::Global;
 use runtime_i386::{go, outln, Gosched};
 
 /// The command line, parsed by the runtime's one argv parser (`-h` for the usage).
@@ -28,16 +27,16 @@ const CMD: Cmdline = Cmdline {
     }],
 };
 
-static STARTED: Global<u32> = Global::new(0);
-static FINISHED: Global<u32> = Global::new(0);
-static STOP: Global<bool> = Global::new(false);
+static STARTED: AtomicU32 = AtomicU32::new(0);
+static FINISHED: AtomicU32 = AtomicU32::new(0);
+static STOP: AtomicBool = AtomicBool::new(false);
 
-fn load(v: &Global<u32>) -> u32 {
-    unsafe { read_volatile(v.get()) }
+fn load(v: &AtomicU32) -> u32 {
+    v.load(SeqCst)
 }
 
-fn add1(v: &Global<u32>) {
-    unsafe { write_volatile(v.get(), read_volatile(v.get()) + 1) }
+fn add1(v: &AtomicU32) {
+    v.fetch_add(1, SeqCst);
 }
 
 fn main() {
@@ -45,7 +44,7 @@ fn main() {
     for _ in 0..n {
         go(|| {
             add1(&STARTED);
-            while !unsafe { read_volatile(STOP.get()) } {
+            while !STOP.load(SeqCst) {
                 Gosched();
             }
             add1(&FINISHED);
@@ -54,7 +53,7 @@ fn main() {
     while load(&STARTED) < n {
         Gosched();
     }
-    unsafe { write_volatile(STOP.get(), true) };
+    STOP.store(true, SeqCst);
     while load(&FINISHED) < n {
         Gosched();
     }

@@ -9,10 +9,9 @@
 #![no_std]
 #![no_main]
 
-use core::ptr::{read_volatile, write_volatile};
+use core::sync::atomic::{AtomicBool, Ordering::SeqCst};
 use runtime_i386::base::args::{goflags, Arg, ArgKind, Cmdline};
 use runtime_i386::base::sys_linux_386::nanotime;
-use runtime_i386::globals::Global;
 use runtime_i386::{go, outln, Gosched};
 
 /// The command line, parsed by the runtime's one argv parser (`-h` for the usage).
@@ -35,21 +34,21 @@ const CMD: Cmdline = Cmdline {
     ],
 };
 
-static DONE: Global<bool> = Global::new(false);
+static DONE: AtomicBool = AtomicBool::new(false);
 
 fn round(n: u32) -> i64 {
-    unsafe { write_volatile(DONE.get(), false) };
+    DONE.store(false, SeqCst);
     go(move || {
         for _ in 0..n {
             Gosched();
         }
-        unsafe { write_volatile(DONE.get(), true) };
+        DONE.store(true, SeqCst);
     });
     let t0 = nanotime();
     for _ in 0..n {
         Gosched();
     }
-    while !unsafe { read_volatile(DONE.get()) } {
+    while !DONE.load(SeqCst) {
         Gosched();
     }
     nanotime() - t0

@@ -50,7 +50,7 @@ pub fn allgs() -> SliceCopy<*mut g> {
     SliceCopy(unsafe { *runtime_allgs.get() })
 }
 
-/// `allgadd(gp)` (proc.go:618-633): append to allgs.
+/// `allgadd(gp)` (proc.go:618-633): append to allgs, under allglock.
 ///
 /// # Safety
 /// `gp` must be a valid g not yet in allgs.
@@ -58,6 +58,7 @@ pub unsafe fn allgadd(gp: *mut g) {
     if (*gp).atomicstatus == _Gidle {
         throw("allgadd: bad status Gidle");
     }
+    crate::base::lock_futex::lock(runtime_allglock.get());
     // ANCHOR: exercise-allgadd
     let allgs = runtime_allgs.get();
     if (*allgs).len == (*allgs).cap {
@@ -78,4 +79,5 @@ pub unsafe fn allgadd(gp: *mut g) {
     *(*allgs).array.add((*allgs).len) = gp;
     (*allgs).len += 1;
     // ANCHOR_END: exercise-allgadd
+    crate::base::lock_futex::unlock(runtime_allglock.get());
 }

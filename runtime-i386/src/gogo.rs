@@ -6,6 +6,9 @@
 //! Here are their Rust declarations and what runs on g0 when a goroutine yields
 //! (`gosched_m`) or returns (`goexit1` → `goexit0` → `gdestroy` → `gfput` → `schedule`).
 
+use crate::base::atomic;
+use crate::base::lock_futex::{lock, unlock};
+use crate::base::proc::{schedlock, waitReasonSelectNoCases, wakep};
 use crate::base::runq::globrunqput;
 use crate::base::tls::{getg, runtime_mcall};
 use crate::globals::*;
@@ -30,15 +33,28 @@ pub fn Gosched() {
     unsafe { runtime_mcall(gosched_m) }
 }
 
-/// `gosched_m(gp)` (proc.go:4069) → `goschedImpl(gp, false)` (proc.go:4039-4066), on g0.
+/// `gosched_m(gp)` (proc.go:4069): Gosched continuation on g0.
 unsafe extern "C" fn gosched_m(gp: *mut g) -> ! {
-    if (*gp).atomicstatus != _Grunning {
+    goschedImpl(gp, false)
+}
+
+/// `goschedImpl(gp, preempted)` (proc.go:4039-4066): gp to the global run queue, and
+/// schedule. (Go traces whether it was preempted or yielded; so do we, in nothing else.)
+///
+/// # Safety
+/// On g0; gp the g that was running.
+pub unsafe fn goschedImpl(gp: *mut g, _preempted: bool) -> ! {
+    if atomic::load(&mut (*gp).atomicstatus) != _Grunning {
         throw_status(gp, "bad g status");
     }
     casgstatus(gp, _Grunning, _Grunnable);
     dropg();
+    lock(schedlock());
     globrunqput(gp);
-    // `if mainStarted { wakep() }`: one M only, nothing to wake.
+    unlock(schedlock());
+    if *runtime_mainStarted.get() {
+        wakep();
+    }
     crate::mstart::schedule()
 }
 // ANCHOR_END: gosched
@@ -90,3 +106,32 @@ pub unsafe fn gdestroy(gp: *mut g) {
     // ANCHOR_END: exercise-gdestroy
 }
 // ANCHOR_END: goexit0
+
+// ANCHOR: gopark
+/// `gopark(unlockf, lock, reason, ...)` (proc.go:385-405), for a goroutine that waits for
+/// nothing our runtime can ever deliver: it parks in _Gwaiting with `reason`, and only
+/// checkdead will look at it again.
+pub fn gopark(reason: u8) {
+    // SAFETY: the current g is a user goroutine (gopark on g0 is a bug Go throws on too).
+    unsafe {
+        let gp = getg();
+        if gp == (*(*gp).m).g0 {
+            throw_status(gp, "gopark: on g0");
+        }
+        (*gp).waitreason = reason;
+        runtime_mcall(park_m);
+    }
+}
+
+/// `park_m(gp)` (proc.go:4007-4035): gopark continuation on g0.
+unsafe extern "C" fn park_m(gp: *mut g) -> ! {
+    casgstatus(gp, _Grunning, _Gwaiting);
+    dropg();
+    crate::mstart::schedule()
+}
+
+/// `select {}` (select.go:101 block): park forever.
+pub fn block() {
+    gopark(waitReasonSelectNoCases);
+}
+// ANCHOR_END: gopark

@@ -14,6 +14,8 @@
 //! | mstart | [`mstart`] | proc.go:1660-1760, 3093-3919 |
 //! | gogo | [`gogo`], `asm/asm_386.S` | asm_386.s:284-398, proc.go:4039-4260 |
 //! | mainPC | [`mainpc`] | proc.go:146-300 |
+//! | After the boot: preemption | [`preempt`], `asm/preempt_386.S` | preempt.go:301-315 |
+//! | After the boot: blocking system calls | [`entersyscall`] | proc.go:4440-4760 |
 //!
 //! Above them, [`report`] prints the state where a chapter program (`cargo run --example
 //! <chapter>`) stops.
@@ -22,18 +24,21 @@
 
 #[macro_use]
 pub mod base;
+pub mod entersyscall;
 pub mod globals;
 pub mod gogo;
 pub mod mainpc;
 pub mod mstart;
 pub mod newproc;
+pub mod preempt;
 pub mod report;
 pub mod rt0_386;
 pub mod rt0_go;
 pub mod schedinit;
 
 pub use base::runtime2::{g, gobuf, m, p, schedt, stack, LayoutRow, LAYOUT, SIZES};
-pub use gogo::Gosched;
+pub use entersyscall::Sleep;
+pub use gogo::{block, Gosched};
 pub use newproc::go;
 
 #[cfg(test)]

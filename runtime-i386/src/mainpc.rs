@@ -29,9 +29,23 @@ pub extern "C" fn runtime_main() {
             "g{} running: mainStarted=true; calling main.main",
             (*crate::base::tls::getg()).goid
         );
-        // Go starts sysmon on a new M here (proc.go:171), locks the OS thread for the
-        // package initializers (doInit) and enables the GC. We have no second M, no
-        // initializers and no GC.
+        // ANCHOR: sysmon
+        // The system monitor gets its own M, without a P (proc.go:170-174).
+        let mut start_sysmon = || {
+            crate::base::proc::newm(
+                crate::base::sysmon::sysmon_start as *const () as usize,
+                core::ptr::null_mut(),
+                -1,
+            )
+        };
+        crate::base::tls::systemstack(&mut start_sysmon);
+        boottrace!(
+            "newm",
+            "sysmon started on m1, a new thread (clone), without a P"
+        );
+        // ANCHOR_END: sysmon
+        // Go then locks the OS thread for the package initializers (doInit) and enables
+        // the GC. We have no initializers and no GC.
         // ANCHOR: exercise-runtime_main-call
         let main_main = runtime_main_main;
         if main_main == 0 {

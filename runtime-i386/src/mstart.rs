@@ -4,9 +4,12 @@
 //! over for each `mcall`, sets up signals, and calls `schedule`, which never returns: it
 //! finds a runnable g (`findRunnable`) and runs it (`execute` → `gogo`).
 
+use crate::base::atomic;
+use crate::base::lock_futex::{lock, unlock};
 use crate::base::malloc::stackGuard;
 use crate::base::pmask::{self, runtime_idlepMask};
 use crate::base::print::throw;
+use crate::base::proc::*;
 use crate::base::randorder::{cheaprand, stealOrder};
 use crate::base::runq::*;
 use crate::base::tls::{getg, runtime_gogo};
@@ -22,12 +25,13 @@ extern "C" {
 
 // ANCHOR: mstart0
 /// `mstart0()` (proc.go:1660-1696): the Go entry point of a new M; for m0 it runs on the
-/// OS stack rt0_go described in g0.stack. Now that g0 runs regular code, its stack guards
-/// move up from `lo` to `lo + stackGuard`.
+/// OS stack rt0_go described in g0.stack, for the others on the g0 stack allocm gave them
+/// (clone started the thread there). Now that g0 runs regular code, its stack guards move
+/// up from `lo` to `lo + stackGuard`.
 #[no_mangle]
 pub extern "C" fn runtime_mstart0() -> ! {
     let gp = getg();
-    // SAFETY: on g0 of an M (m0), as rt0_go calls mstart.
+    // SAFETY: on g0 of an M, as rt0_go (m0) or clone (the others) calls mstart.
     unsafe {
         if (*gp).stack.lo == 0 {
             // osStack: an M started by a C thread; never the case for m0 here.
@@ -44,7 +48,8 @@ pub extern "C" fn runtime_mstart0() -> ! {
             stackGuard
         );
         runtime_mstart1()
-        // Go's mstart0 then calls mexit: m0 never gets there.
+        // Go's mstart0 then calls mexit: mstart1 never returns here (an M that has nothing
+        // to do sleeps in stopm; Go's Ms exit only for LockOSThread, which we do not have).
     }
 }
 // ANCHOR_END: mstart0
@@ -69,10 +74,20 @@ pub extern "C" fn runtime_mstart1_go() -> ! {
         );
         asminit();
         crate::base::signal_unix::minit();
-        if (*gp).m == m0() {
+        // Install signal handlers; after minit so that minit can prepare the thread to be
+        // able to handle the signals.
+        let mp = (*gp).m;
+        if mp == m0() {
             crate::base::signal_unix::mstartm0();
         }
-        // No mstartfn for m0, and m0 already holds P0 (other Ms would acquirep(nextp)).
+        if (*mp).mstartfn != 0 {
+            let fn_: extern "C" fn() = core::mem::transmute((*mp).mstartfn);
+            fn_(); // mspinning, or sysmon (which never returns)
+        }
+        if mp != m0() {
+            acquirep((*mp).nextp);
+            (*mp).nextp = null_mut();
+        }
     }
     schedule()
 }
@@ -112,74 +127,164 @@ pub fn schedule() -> ! {
 }
 // ANCHOR_END: schedule
 
-/// `resetspinning()` (proc.go:3786): leave the spinning state (Go then wakes another M).
+/// `resetspinning()` (proc.go:3737-3750): this M found work and stops spinning; if it was
+/// the last spinning M, wake another to look for more (the conservative M wake-up policy).
 unsafe fn resetspinning() {
     let mp = (*getg()).m;
+    if !(*mp).spinning {
+        throw("resetspinning: not a spinning m");
+    }
     (*mp).spinning = false;
-    (*sched()).nmspinning -= 1;
+    if atomic::xaddi32(&mut (*sched()).nmspinning, -1) < 0 {
+        throw("findrunnable: negative nmspinning");
+    }
+    wakep();
+}
+
+/// `mp.becomeSpinning()` (proc.go:927-931).
+unsafe fn becomeSpinning(mp: *mut m) {
+    (*mp).spinning = true;
+    atomic::xaddi32(&mut (*sched()).nmspinning, 1);
+    atomic::store(&mut (*sched()).needspinning, 0);
 }
 
 // ANCHOR: findrunnable
 /// `findRunnable()` (proc.go:3139-3514): find a runnable goroutine to execute, in Go
-/// 1.22's order, keeping the sources our runtime has. Go also looks, in between, for a GC
-/// stop, safe-point functions, timers, the trace reader, GC workers, finalizers, cgo yield
-/// and the network poller; we have none of those. Returns (gp, inheritTime).
+/// 1.22's order, keeping the sources our runtime has; if there is none, give up the P and
+/// sleep (stopm) until another M hands one over, then look again. Go also looks, in
+/// between, for a GC stop, safe-point functions, timers, the trace reader, GC workers,
+/// finalizers, cgo yield and the network poller; we have none of those. Returns
+/// (gp, inheritTime).
 ///
 /// # Safety
 /// On g0 of an M holding a P.
 pub unsafe fn findRunnable() -> (*mut g, bool) {
     let mp = (*getg()).m;
-    let pp = (*mp).p;
     let sched = sched();
+    'top: loop {
+        let pp = (*mp).p;
 
-    // ANCHOR: exercise-findrunnable
-    // 1. Check the global runnable queue once in a while to ensure fairness. Otherwise two
-    //    goroutines can completely occupy the local runqueue by constantly respawning
-    //    each other.
-    if (*pp).schedtick.is_multiple_of(61) && (*sched).runqsize > 0 {
-        let gp = globrunqget(pp, 1);
-        if !gp.is_null() {
-            return (gp, false);
+        // ANCHOR: exercise-findrunnable
+        // 1. Check the global runnable queue once in a while to ensure fairness. Otherwise
+        //    two goroutines can completely occupy the local runqueue by constantly
+        //    respawning each other.
+        if (*pp).schedtick.is_multiple_of(61) && atomic::loadi32(&mut (*sched).runqsize) > 0 {
+            lock(schedlock());
+            let gp = globrunqget(pp, 1);
+            unlock(schedlock());
+            if !gp.is_null() {
+                return (gp, false);
+            }
         }
-    }
 
-    // 2. local runq (runnext first)
-    let (gp, inheritTime) = runqget(pp);
-    if !gp.is_null() {
-        return (gp, inheritTime);
-    }
-
-    // 3. global runq
-    if (*sched).runqsize != 0 {
-        let gp = globrunqget(pp, 0);
-        if !gp.is_null() {
-            return (gp, false);
-        }
-    }
-
-    // 4. (network poller: none)
-
-    // 5. Spinning Ms: steal work from other Ps. Limit the number of spinning Ms to half
-    //    the number of busy Ps.
-    if (*mp).spinning || 2 * (*sched).nmspinning < gomaxprocs() - (*sched).npidle {
-        if !(*mp).spinning {
-            (*mp).spinning = true; // becomeSpinning
-            (*sched).nmspinning += 1;
-        }
-        let (gp, inheritTime) = stealWork();
+        // 2. local runq (runnext first)
+        let (gp, inheritTime) = runqget(pp);
         if !gp.is_null() {
             return (gp, inheritTime);
         }
-    }
-    // ANCHOR_END: exercise-findrunnable
 
-    // 6. Nothing to do. Go would drop the P and stop this M (stopm) until another M, a
-    //    timer or the network poller makes work. We have one M, no timers and no poller:
-    //    nothing can ever become runnable, which is exactly what Go's checkdead reports.
-    if (*mp).spinning {
-        resetspinning();
+        // 3. global runq
+        if atomic::loadi32(&mut (*sched).runqsize) != 0 {
+            lock(schedlock());
+            let gp = globrunqget(pp, 0);
+            unlock(schedlock());
+            if !gp.is_null() {
+                return (gp, false);
+            }
+        }
+
+        // 4. (network poller: none)
+
+        // 5. Spinning Ms: steal work from other Ps. Limit the number of spinning Ms to half
+        //    the number of busy Ps.
+        if (*mp).spinning
+            || 2 * atomic::loadi32(&mut (*sched).nmspinning)
+                < gomaxprocs() - atomic::loadi32(&mut (*sched).npidle)
+        {
+            if !(*mp).spinning {
+                becomeSpinning(mp);
+            }
+            let (gp, inheritTime) = stealWork();
+            if !gp.is_null() {
+                return (gp, inheritTime);
+            }
+        }
+        // ANCHOR_END: exercise-findrunnable
+
+        // 6. We have nothing to do: give up the P and stop this M (proc.go:3380-3510).
+        // Before we drop our P, make a snapshot of the allp slice and of the idle mask.
+        let allpSnapshot = allp();
+        let idleSnapshot = *runtime_idlepMask.get();
+
+        // return P and block
+        lock(schedlock());
+        if (*sched).runqsize != 0 {
+            let gp = globrunqget(pp, 0);
+            unlock(schedlock());
+            return (gp, false);
+        }
+        if !(*mp).spinning && atomic::load(&mut (*sched).needspinning) == 1 {
+            // See "Delicate dance" comment below.
+            becomeSpinning(mp);
+            unlock(schedlock());
+            continue 'top;
+        }
+        if releasep() != pp {
+            throw("findrunnable: wrong p");
+        }
+        pidleput(pp);
+        unlock(schedlock());
+
+        // Delicate dance: thread transitions from spinning to non-spinning state,
+        // potentially concurrently with submission of new work. We must drop nmspinning
+        // first and then check all sources again; if we did it the other way around,
+        // another thread could submit work after we've checked all sources but before we
+        // drop nmspinning, and nobody would wake up a thread to run it.
+        if (*mp).spinning {
+            (*mp).spinning = false;
+            if atomic::xaddi32(&mut (*sched).nmspinning, -1) < 0 {
+                throw("findrunnable: negative nmspinning");
+            }
+            // Check global and P runqueues again.
+            lock(schedlock());
+            if (*sched).runqsize != 0 {
+                let pp = pidlegetSpinning();
+                if !pp.is_null() {
+                    let gp = globrunqget(pp, 0);
+                    if gp.is_null() {
+                        throw("global runq empty with non-zero runqsize");
+                    }
+                    unlock(schedlock());
+                    acquirep(pp);
+                    becomeSpinning(mp);
+                    return (gp, false);
+                }
+            }
+            unlock(schedlock());
+            let pp = checkRunqsNoP(&allpSnapshot, &idleSnapshot);
+            if !pp.is_null() {
+                acquirep(pp);
+                becomeSpinning(mp);
+                continue 'top;
+            }
+        }
+        stopm();
     }
-    throw("all goroutines are asleep - deadlock!")
+}
+
+/// `checkRunqsNoP(allpSnapshot, idlepMaskSnapshot)` (proc.go:3618-3640): after dropping
+/// its P, a formerly spinning M looks at every P that was busy; if one has work, it takes
+/// an idle P to go and steal it.
+unsafe fn checkRunqsNoP(allpSnapshot: &[*mut p], idle: &Slice<u32>) -> *mut p {
+    for (id, &p2) in allpSnapshot.iter().enumerate() {
+        if !pmask::read(idle, id as u32) && !runqempty(p2) {
+            lock(schedlock());
+            let pp = pidlegetSpinning();
+            unlock(schedlock());
+            return pp; // nil: can't get a P, don't bother checking remaining Ps
+        }
+    }
+    null_mut() // No work available.
 }
 // ANCHOR_END: findrunnable
 
@@ -226,9 +331,9 @@ pub unsafe fn execute(gp: *mut g, inheritTime: bool) -> ! {
     (*gp).preempt = false;
     (*gp).stackguard0 = (*gp).stack.lo + stackGuard;
     if !inheritTime {
-        (*(*mp).p).schedtick += 1;
+        atomic::xaddi32(&mut (*(*mp).p).schedtick as *mut u32 as *mut i32, 1);
     }
-    if !*runtime_mainStarted.get() {
+    if !*runtime_mainStarted.get() && mp == m0() {
         boottrace!(
             "execute",
             "g{} on m0/P0 (inheritTime={}): gogo to {:#x} with SP=hi-{}",

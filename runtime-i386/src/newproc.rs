@@ -7,8 +7,10 @@
 //! to the global queue (`runqputslow`).
 
 use crate::base::glist::*;
+use crate::base::lock_futex::{lock, unlock};
 use crate::base::malloc::{self, malg, stackGuard, stackMin, startingStackSize};
 use crate::base::print::{fatal_with, throw};
+use crate::base::proc::{acquirem, releasem, wakep};
 use crate::base::runq::runqput;
 use crate::base::tls::{getg, systemstack};
 use crate::globals::*;
@@ -44,8 +46,9 @@ pub unsafe extern "C" fn runtime_newproc_go(fv: *const funcval, callerpc: usize)
         let newg = newproc1(fv, gp, callerpc);
         let pp = (*(*getg()).m).p;
         runqput(pp, newg, true);
-        // `if mainStarted { wakep() }`: wakep starts an M spinning for an idle P. We run
-        // one M only, so there is nothing to wake: the other Ps stay idle.
+        if *runtime_mainStarted.get() {
+            wakep(); // an idle P could run it: start a spinning M for it
+        }
     };
     systemstack(&mut work);
 }
@@ -61,7 +64,7 @@ pub unsafe fn newproc1(fv: *const funcval, callergp: *mut g, callerpc: usize) ->
     if fv.is_null() {
         throw("go of nil func value");
     }
-    let mp = (*getg()).m; // acquirem: no preemption in our runtime anyway
+    let mp = acquirem(); // disable preemption because we hold M and P in local vars.
     let pp = (*mp).p;
     let mut newg = gfget(pp);
     if newg.is_null() {
@@ -101,9 +104,9 @@ pub unsafe fn newproc1(fv: *const funcval, callergp: *mut g, callerpc: usize) ->
         // sched.goidgen is the last allocated id; this batch is
         // [sched.goidgen+1, sched.goidgen+_GoidCacheBatch]. At start-up goidgen is 0, so
         // the main goroutine gets goid 1.
-        let sched = sched();
-        (*sched).goidgen += _GoidCacheBatch;
-        (*pp).goidcache = (*sched).goidgen - (_GoidCacheBatch - 1);
+        // Several Ps refill at once: one atomic add hands each its own batch.
+        let goidgen = crate::base::atomic::xadd64(&mut (*sched()).goidgen, _GoidCacheBatch);
+        (*pp).goidcache = goidgen - (_GoidCacheBatch - 1);
         (*pp).goidcacheend = (*pp).goidcache + _GoidCacheBatch;
     }
     (*newg).goid = (*pp).goidcache;
@@ -115,6 +118,7 @@ pub unsafe fn newproc1(fv: *const funcval, callergp: *mut g, callerpc: usize) ->
         (*newg).goid, (*newg).parentGoid, (*newg).stack.lo, (*newg).stack.hi,
         (*newg).stack.hi - (*newg).sched.sp, (*newg).sched.pc, (*pp).goidcache, (*pp).goidcacheend
     );
+    releasem(mp);
     newg
 }
 // ANCHOR_END: newproc1
@@ -190,6 +194,7 @@ pub unsafe fn gfput(pp: *mut p, gp: *mut g) {
             inc += 1;
         }
         let sched = sched();
+        lock(&mut (*sched).gFree_lock);
         // gList.pushAll(q): q's gs go in front of the list, in q's order.
         for (list, q) in [
             (&mut (*sched).gFree_noStack, noStackQ),
@@ -201,6 +206,7 @@ pub unsafe fn gfput(pp: *mut p, gp: *mut g) {
             }
         }
         (*sched).gFree_n += inc;
+        unlock(&mut (*sched).gFree_lock);
     }
     // ANCHOR_END: exercise-gfree-gfput
 }
@@ -218,8 +224,10 @@ pub unsafe fn gfget(pp: *mut p) -> *mut g {
     let sched = sched();
     loop {
         if (*pp).gFree.head.is_null()
-            && (!(*sched).gFree_stack.is_null() || !(*sched).gFree_noStack.is_null())
+            && (!crate::base::atomic::loadp(&mut (*sched).gFree_stack).is_null()
+                || !crate::base::atomic::loadp(&mut (*sched).gFree_noStack).is_null())
         {
+            lock(&mut (*sched).gFree_lock);
             // Move a batch of free Gs to the P.
             while (*pp).gFree.n < 32 {
                 // Prefer Gs with stacks.
@@ -234,6 +242,7 @@ pub unsafe fn gfget(pp: *mut p) -> *mut g {
                 glist_push(&mut (*pp).gFree.head, gp);
                 (*pp).gFree.n += 1;
             }
+            unlock(&mut (*sched).gFree_lock);
             continue; // goto retry
         }
         break;
@@ -269,6 +278,10 @@ pub fn go<F: FnOnce() + 'static>(f: F) {
         call: unsafe extern "C" fn(*mut RustFunc<F>),
         f: core::mem::ManuallyDrop<F>,
     }
+    // The closure's code is the program's, even when the compiler inlines it here: this
+    // wrapper is kept out of the runtime's code range (link/runtime_text.ld), so that
+    // preemption may interrupt it (a loop in the closure would otherwise never be).
+    #[link_section = ".text.go_closure"]
     unsafe extern "C" fn call<F: FnOnce()>(fv: *mut RustFunc<F>) {
         let f = core::ptr::read(&(*fv).f);
         malloc::free(fv as *mut u8, core::mem::size_of::<RustFunc<F>>());

@@ -4,9 +4,12 @@
 //! (`ncpu`, unless `$GOMAXPROCS` is a valid positive int32) and makes them with
 //! `procresize`: P0 goes to m0, the rest wait on the idle list `sched.pidle`.
 
+use crate::base::lock_futex::{lock, unlock};
 use crate::base::malloc;
 use crate::base::pmask::{self, runtime_idlepMask, runtime_timerpMask};
 use crate::base::print::throw;
+use crate::base::proc::schedlock;
+pub use crate::base::proc::{acquirep, mcommoninit, pidleput, wirep};
 use crate::base::runq::runqempty;
 use crate::base::string::atoi32;
 use crate::globals::*;
@@ -24,8 +27,15 @@ pub extern "C" fn runtime_schedinit() {
         boottrace!("schedinit", "sched.maxmcount={}", (*sched).maxmcount);
 
         mcommoninit(m0(), -1); // proc.go:791
+        boottrace!(
+            "schedinit",
+            "mcommoninit: m0.id={} gsignal stack {} bytes; allm=m0",
+            (*m0()).id,
+            (*(*m0()).gsignal).stack.hi - (*(*m0()).gsignal).stack.lo
+        );
 
         // proc.go:822-829
+        lock(schedlock());
         (*sched).lastpoll = crate::base::sys_linux_386::nanotime();
         let procs = gomaxprocs_from_env(
             *runtime_ncpu.get(),
@@ -41,6 +51,7 @@ pub extern "C" fn runtime_schedinit() {
         if !procresize(procs).is_null() {
             throw("unknown runnable goroutine during bootstrap");
         }
+        unlock(schedlock());
     }
 }
 // ANCHOR_END: schedinit
@@ -69,57 +80,6 @@ pub fn gomaxprocs_from_env(ncpu: i32, env: Option<&[u8]>) -> i32 {
     // ANCHOR_END: exercise-gomaxprocs-env
 }
 
-/// `mcommoninit(mp, id)` (proc.go:889-925): give the M an id, its signal g, and put it on
-/// allm.
-///
-/// # Safety
-/// `mp` must be a valid M.
-pub unsafe fn mcommoninit(mp: *mut m, id: i64) {
-    (*mp).id = if id >= 0 { id } else { mReserveID() };
-    mpreinit(mp);
-    if !(*mp).gsignal.is_null() {
-        let gs = (*mp).gsignal;
-        (*gs).stackguard1 = (*gs).stack.lo + crate::base::malloc::stackGuard;
-    }
-    (*mp).alllink = *runtime_allm.get();
-    *runtime_allm.get() = mp;
-    boottrace!(
-        "schedinit",
-        "mcommoninit: m0.id={} gsignal stack {} bytes; allm=m0",
-        (*mp).id,
-        (*(*mp).gsignal).stack.hi - (*(*mp).gsignal).stack.lo
-    );
-}
-
-/// `mReserveID()` (proc.go:876-887): the next M id; fails past sched.maxmcount threads.
-///
-/// # Safety
-/// The scheduler must be initialised.
-pub unsafe fn mReserveID() -> i64 {
-    let sched = sched();
-    let id = (*sched).mnext;
-    (*sched).mnext += 1;
-    // checkmcount (proc.go:863)
-    let count = (*sched).mnext - (*sched).nmfreed;
-    if count > (*sched).maxmcount as i64 {
-        crate::println!(
-            "runtime: program exceeds {}-thread limit",
-            (*sched).maxmcount
-        );
-        throw("thread exhaustion");
-    }
-    id
-}
-
-/// `mpreinit(mp)` (os_linux.go:374-377): the M's signal-handling g, with a 32 KiB stack.
-///
-/// # Safety
-/// `mp` must be a valid M.
-pub unsafe fn mpreinit(mp: *mut m) {
-    (*mp).gsignal = crate::base::malloc::malg(32 * 1024);
-    (*(*mp).gsignal).m = mp;
-}
-
 // ANCHOR: pinit
 /// `(*p).init(id)` (proc.go:5460-5494): a new P starts in _Pgcstop; it may get timers and
 /// is not idle yet. (Go also sets up its mcache, defer pool and write barrier buffer.)
@@ -136,8 +96,8 @@ pub unsafe fn pinit(pp: *mut p, id: i32) {
 
 // ANCHOR: procresize
 /// `procresize(nprocs)` (proc.go:5591-5732): change the number of Ps to `nprocs`; returns the
-/// list of Ps with local work (always nil at boot). The world is stopped, so there are no
-/// locks to take.
+/// list of Ps with local work (always nil at boot). sched.lock is held and the world is
+/// stopped.
 ///
 /// # Safety
 /// Must run on g0 with `getg().m` valid (m0 at boot).
@@ -241,54 +201,3 @@ pub unsafe fn procresize(nprocs: i32) -> *mut p {
     runnablePs
 }
 // ANCHOR_END: procresize
-
-/// `acquirep(pp)` (proc.go:5740): associate pp and the current M.
-///
-/// # Safety
-/// On g0; `pp` must be an idle P without an M.
-pub unsafe fn acquirep(pp: *mut p) {
-    wirep(pp);
-}
-
-/// `wirep(pp)` (proc.go:5763-5788): the first half of acquirep.
-///
-/// # Safety
-/// As acquirep.
-pub unsafe fn wirep(pp: *mut p) {
-    let gp = crate::base::tls::getg();
-    let mp = (*gp).m;
-    if !(*mp).p.is_null() {
-        throw("wirep: already in go");
-    }
-    if !(*pp).m.is_null() || (*pp).status != _Pidle {
-        crate::base::print::fatal_with(format_args!(
-            "wirep: invalid p state (p->m={:#x}, p->status={})",
-            (*pp).m as usize,
-            (*pp).status
-        ));
-    }
-    (*mp).p = pp;
-    (*pp).m = mp;
-    (*pp).status = _Prunning;
-}
-
-// ANCHOR: pidleput
-/// `pidleput(pp, now)` (proc.go:6532-6550): push pp on the head of the idle P list.
-///
-/// # Safety
-/// `pp` must be a valid P with an empty run queue.
-pub unsafe fn pidleput(pp: *mut p) {
-    // ANCHOR: exercise-procresize-pidleput
-    if !runqempty(pp) {
-        throw("pidleput: P has non-empty run queue");
-    }
-    // updateTimerPMask(pp) (proc.go:6506): clear if there are no timers (ours never have).
-    pmask::clear(runtime_timerpMask.get(), (*pp).id);
-    pmask::set(runtime_idlepMask.get(), (*pp).id);
-    let sched = sched();
-    (*pp).link = (*sched).pidle;
-    (*sched).pidle = pp;
-    (*sched).npidle += 1;
-    // ANCHOR_END: exercise-procresize-pidleput
-}
-// ANCHOR_END: pidleput

@@ -21,10 +21,15 @@
 //! | [`runq`] | the run queues | proc.go |
 //! | [`pmask`] | one bit per P | proc.go |
 //! | [`randorder`] | the random order of the Ps, `cheaprand` | proc.go, rand.go |
+//! | [`atomic`] | atomic loads, stores, CAS on the structures' fields | internal/runtime/atomic |
+//! | [`lock_futex`] | `lock`/`unlock`, notes, on futexes | lock_futex.go, os_linux.go |
+//! | [`proc`] | Ms and Ps: `acquirep`, the idle lists, `newm`, `startm`, `stopm`, `wakep`, `handoffp`, `checkdead` | proc.go, os_linux.go |
+//! | [`sysmon`] | the system monitor: `retake`, `preemptone` | proc.go, signal_unix.go |
 //! | [`signal_unix`] | the signal stack and the fault handler | signal_unix.go, os_linux.go |
 //! | [`symtab`] | naming code addresses | symtab.go |
 //! | [`stage`] | the chapter programs' stop points (not in Go) | |
 
+pub mod atomic;
 pub mod runtime2;
 pub mod sys_linux_386;
 pub mod tls;
@@ -34,11 +39,14 @@ pub mod print;
 pub mod trace;
 pub mod args;
 pub mod glist;
+pub mod lock_futex;
 pub mod malloc;
 pub mod pmask;
+pub mod proc;
 pub mod randorder;
 pub mod runq;
 pub mod signal_unix;
 pub mod stage;
 pub mod string;
 pub mod symtab;
+pub mod sysmon;

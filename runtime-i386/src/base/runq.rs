@@ -7,17 +7,28 @@
 //! another P's ring (`runqsteal`). The newproc and mstart chapters show the two sides; the
 //! whole ring is here, in the base, because both use it (and procresize asks `runqempty`).
 
+use crate::base::atomic;
 use crate::base::glist::*;
+use crate::base::lock_futex::{lock, unlock};
 use crate::base::print::throw;
+use crate::base::proc::schedlock;
 use crate::base::runtime2::*;
 use core::ptr::null_mut;
 
-/// `runqempty(pp)` (proc.go:6602): no runnext and nothing in the ring.
+/// `runqempty(pp)` (proc.go:6604-6618): no runnext and nothing in the ring. Another M may
+/// be moving a g from runnext to the ring meanwhile: read until the tail is stable.
 ///
 /// # Safety
 /// `pp` must be a valid P.
-pub unsafe fn runqempty(pp: *const p) -> bool {
-    (*pp).runqhead == (*pp).runqtail && (*pp).runnext.is_null()
+pub unsafe fn runqempty(pp: *mut p) -> bool {
+    loop {
+        let head = atomic::load(&mut (*pp).runqhead);
+        let tail = atomic::load(&mut (*pp).runqtail);
+        let runnext = atomic::loadp(&mut (*pp).runnext);
+        if tail == atomic::load(&mut (*pp).runqtail) {
+            return head == tail && runnext.is_null();
+        }
+    }
 }
 
 // ANCHOR: runqput
@@ -32,8 +43,11 @@ pub unsafe fn runqput(pp: *mut p, gp: *mut g, next: bool) {
     // ANCHOR: exercise-runqput-runqput
     let mut gp = gp;
     if next {
-        let oldnext = (*pp).runnext;
-        (*pp).runnext = gp;
+        // Only this P's M sets runnext; thieves may clear it: CAS until it is ours.
+        let mut oldnext = atomic::loadp(&mut (*pp).runnext);
+        while !atomic::casp(&mut (*pp).runnext, oldnext, gp) {
+            oldnext = atomic::loadp(&mut (*pp).runnext);
+        }
         if oldnext.is_null() {
             return;
         }
@@ -41,11 +55,12 @@ pub unsafe fn runqput(pp: *mut p, gp: *mut g, next: bool) {
         gp = oldnext;
     }
     loop {
-        let h = (*pp).runqhead;
+        let h = atomic::loadAcq(&mut (*pp).runqhead); // synchronize with consumers
         let t = (*pp).runqtail;
         if t.wrapping_sub(h) < (*pp).runq.len() as u32 {
             (*pp).runq[(t % (*pp).runq.len() as u32) as usize] = gp;
-            (*pp).runqtail = t.wrapping_add(1);
+            // store-release: makes the item available for consumption
+            atomic::storeRel(&mut (*pp).runqtail, t.wrapping_add(1));
             return;
         }
         if runqputslow(pp, gp, h, t) {
@@ -75,7 +90,9 @@ pub unsafe fn runqputslow(pp: *mut p, gp: *mut g, h: u32, t: u32) -> bool {
     for i in 0..n {
         batch[i as usize] = (*pp).runq[(h.wrapping_add(i) % N as u32) as usize];
     }
-    (*pp).runqhead = h.wrapping_add(n); // Go: CasRel, commits consume
+    if !atomic::casRel(&mut (*pp).runqhead, h, h.wrapping_add(n)) {
+        return false; // a thief took some: the ring is not full any more
+    }
     batch[n as usize] = gp;
     // Link the goroutines.
     for i in 0..n as usize {
@@ -86,7 +103,9 @@ pub unsafe fn runqputslow(pp: *mut p, gp: *mut g, h: u32, t: u32) -> bool {
         tail: batch[n as usize],
     };
     // Now put the batch on global queue.
+    lock(schedlock());
     globrunqputbatch(q, n as i32 + 1);
+    unlock(schedlock());
     true
     // ANCHOR_END: exercise-runqput-runqputslow
 }
@@ -95,21 +114,21 @@ pub unsafe fn runqputslow(pp: *mut p, gp: *mut g, h: u32, t: u32) -> bool {
 /// `globrunqput(gp)` (proc.go:6393): gp to the tail of the global queue.
 ///
 /// # Safety
-/// `gp` a runnable g.
+/// sched.lock held; `gp` a runnable g.
 pub unsafe fn globrunqput(gp: *mut g) {
     let sched = sched();
     gqueue_pushBack(&mut (*sched).runq, gp);
-    (*sched).runqsize += 1;
+    atomic::xaddi32(&mut (*sched).runqsize, 1);
 }
 
 /// `globrunqputbatch(batch, n)` (proc.go:6418).
 ///
 /// # Safety
-/// `batch` a well-formed queue of `n` gs.
+/// sched.lock held; `batch` a well-formed queue of `n` gs.
 pub unsafe fn globrunqputbatch(batch: gQueue, n: i32) {
     let sched = sched();
     gqueue_pushBackAll(&mut (*sched).runq, batch);
-    (*sched).runqsize += n;
+    atomic::xaddi32(&mut (*sched).runqsize, n);
 }
 
 // ANCHOR: runqget
@@ -119,19 +138,23 @@ pub unsafe fn globrunqputbatch(batch: gQueue, n: i32) {
 /// # Safety
 /// `pp` a valid P owned by this M.
 pub unsafe fn runqget(pp: *mut p) -> (*mut g, bool) {
-    let next = (*pp).runnext;
-    if !next.is_null() {
-        (*pp).runnext = null_mut();
+    // If there's a runnext, it's the next G to run. Only thieves race to clear it, so a
+    // failed CAS means it was stolen: no retry.
+    let next = atomic::loadp(&mut (*pp).runnext);
+    if !next.is_null() && atomic::casp(&mut (*pp).runnext, next, null_mut()) {
         return (next, true);
     }
-    let h = (*pp).runqhead;
-    let t = (*pp).runqtail;
-    if t == h {
-        return (null_mut(), false);
+    loop {
+        let h = atomic::loadAcq(&mut (*pp).runqhead); // synchronize with other consumers
+        let t = (*pp).runqtail;
+        if t == h {
+            return (null_mut(), false);
+        }
+        let gp = (*pp).runq[(h % (*pp).runq.len() as u32) as usize];
+        if atomic::casRel(&mut (*pp).runqhead, h, h.wrapping_add(1)) {
+            return (gp, false); // cas-release, commits consume
+        }
     }
-    let gp = (*pp).runq[(h % (*pp).runq.len() as u32) as usize];
-    (*pp).runqhead = h.wrapping_add(1);
-    (gp, false)
 }
 // ANCHOR_END: runqget
 
@@ -141,7 +164,7 @@ pub unsafe fn runqget(pp: *mut p) -> (*mut g, bool) {
 /// return the first and put the rest on pp's local queue.
 ///
 /// # Safety
-/// `pp` a valid P owned by this M.
+/// sched.lock held; `pp` a valid P owned by this M.
 pub unsafe fn globrunqget(pp: *mut p, max: i32) -> *mut g {
     let sched = sched();
     if (*sched).runqsize == 0 {
@@ -157,7 +180,7 @@ pub unsafe fn globrunqget(pp: *mut p, max: i32) -> *mut g {
     if n > (*pp).runq.len() as i32 / 2 {
         n = (*pp).runq.len() as i32 / 2;
     }
-    (*sched).runqsize -= n;
+    atomic::xaddi32(&mut (*sched).runqsize, -n);
     let gp = crate::base::glist::gqueue_pop(&mut (*sched).runq);
     n -= 1;
     while n > 0 {
@@ -180,29 +203,41 @@ pub unsafe fn runqgrab(
     batchHead: u32,
     stealRunNextG: bool,
 ) -> u32 {
-    let h = (*pp).runqhead;
-    let t = (*pp).runqtail;
-    let mut n = t.wrapping_sub(h);
-    n -= n / 2;
-    if n == 0 {
-        if stealRunNextG {
-            // Try to steal from pp.runnext. (Go first sleeps 3µs if pp is running, to give
-            // its M the chance to run runnext itself; no other M runs Ps here.)
-            let next = (*pp).runnext;
-            if !next.is_null() {
-                (*pp).runnext = null_mut();
-                (*batch)[(batchHead % RUNQ_LEN as u32) as usize] = next;
-                return 1;
+    loop {
+        let h = atomic::loadAcq(&mut (*pp).runqhead); // synchronize with other consumers
+        let t = atomic::loadAcq(&mut (*pp).runqtail); // synchronize with the producer
+        let mut n = t.wrapping_sub(h);
+        n -= n / 2;
+        if n == 0 {
+            if stealRunNextG {
+                // Try to steal from pp.runnext.
+                let next = atomic::loadp(&mut (*pp).runnext);
+                if !next.is_null() {
+                    if atomic::load(&mut (*pp).status) == _Prunning {
+                        // Sleep to ensure that pp isn't about to run the g we are about
+                        // to steal: it usually is, right after readying it (proc.go:6830).
+                        crate::base::sys_linux_386::usleep(3);
+                    }
+                    if !atomic::casp(&mut (*pp).runnext, next, null_mut()) {
+                        continue;
+                    }
+                    (*batch)[(batchHead % RUNQ_LEN as u32) as usize] = next;
+                    return 1;
+                }
             }
+            return 0;
         }
-        return 0;
+        if n > RUNQ_LEN as u32 / 2 {
+            continue; // read inconsistent h and t
+        }
+        for i in 0..n {
+            (*batch)[(batchHead.wrapping_add(i) % RUNQ_LEN as u32) as usize] =
+                (*pp).runq[(h.wrapping_add(i) % RUNQ_LEN as u32) as usize];
+        }
+        if atomic::casRel(&mut (*pp).runqhead, h, h.wrapping_add(n)) {
+            return n; // cas-release, commits consume
+        }
     }
-    for i in 0..n {
-        (*batch)[(batchHead.wrapping_add(i) % RUNQ_LEN as u32) as usize] =
-            (*pp).runq[(h.wrapping_add(i) % RUNQ_LEN as u32) as usize];
-    }
-    (*pp).runqhead = h.wrapping_add(n);
-    n
 }
 
 // ANCHOR: runqsteal
@@ -222,11 +257,12 @@ pub unsafe fn runqsteal(pp: *mut p, p2: *mut p, stealRunNextG: bool) -> *mut g {
     if n == 0 {
         return gp;
     }
-    let h = (*pp).runqhead;
+    let h = atomic::loadAcq(&mut (*pp).runqhead); // synchronize with consumers
     if t.wrapping_sub(h).wrapping_add(n) >= RUNQ_LEN as u32 {
         throw("runqsteal: runq overflow");
     }
-    (*pp).runqtail = t.wrapping_add(n);
+    // store-release: makes the items available for consumption
+    atomic::storeRel(&mut (*pp).runqtail, t.wrapping_add(n));
     gp
 }
 // ANCHOR_END: runqsteal

@@ -20,11 +20,12 @@
 use core::cell::UnsafeCell;
 use core::mem::{offset_of, size_of};
 
-/// A global the runtime mutates in place, like a Go package-level variable. The runtime
-/// runs one thread (m0), so plain loads and stores are enough; `get` hands out a raw pointer.
+/// A global the runtime mutates in place, like a Go package-level variable; `get` hands out
+/// a raw pointer. As in Go, what several Ms share is protected by a lock (`sched.lock`,
+/// `allglock`, ...) or accessed with atomics (`base::atomic`), never by this type.
 #[repr(transparent)]
 pub struct Global<T>(UnsafeCell<T>);
-// SAFETY: only m0 touches runtime globals (tests serialise with `testing::exclusive`).
+// SAFETY: every shared access goes through a runtime lock or an atomic (see above).
 unsafe impl<T> Sync for Global<T> {}
 impl<T> Global<T> {
     pub const fn new(v: T) -> Self {
@@ -183,7 +184,7 @@ go_struct! {
         /// `_ uint32 // align next field to 8 bytes`
         _pad_align: u32 = 36;
         /// thread id (gettid)
-        pub procid: u64 = 40;
+        pub procid: u64 = 40, asm m_procid;
         /// signal-handling g
         pub gsignal: *mut g = 48, asm m_gsignal;
         /// gsignalStack
@@ -199,23 +200,46 @@ go_struct! {
         pub p: *mut p = 116, asm m_p;
         pub nextp: *mut p = 120;
         pub oldp: *mut p = 124;
-        pub id: i64 = 128;
+        pub id: i64 = 128, asm m_id;
         pub mallocing: i32 = 136;
         pub throwing: i32 = 140;
         /// string
         pub preemptoff: [usize; 2] = 144;
         pub locks: i32 = 152;
         _pad0: [u8; 8] = 156;
+        /// m is out of work and is actively looking for work
         pub spinning: bool = 164;
-        _pad1: [u8; 35] = 165;
-        pub park: usize = 200;
+        /// m is blocked on a note
+        pub blocked: bool = 165;
+        _pad1: [u8; 34] = 166;
+        /// where an idle M sleeps (stopm) until startm hands it a P
+        pub park: u32 = 200;
         /// on allm
         pub alllink: *mut m = 204;
         pub schedlink: *mut m = 208;
         pub lockedg: *mut g = 212;
-        _pad2: [u8; 1080] = 216;
+        _pad2: [u8; 320] = 216;
+        /// incremented by every system call that blocks (sysmon compares it)
+        pub syscalltick: u32 = 536;
+        _pad3: [u8; 88] = 540;
+        /// counts completed asynchronous preemptions
+        pub preemptGen: u32 = 628;
+        /// a preemption signal is pending on this M
+        pub signalPending: u32 = 632;
+        _pad4: [u8; 660] = 636;
     }
     // ANCHOR_END: m
+}
+
+go_struct! {
+    /// What sysmon saw of a P last time (proc.go:6070 `sysmontick`).
+    #[repr(C)]
+    pub struct sysmontick (24 bytes) {
+        pub schedtick: u32 = 0;
+        pub schedwhen: i64 = 4;
+        pub syscalltick: u32 = 12;
+        pub syscallwhen: i64 = 16;
+    }
 }
 
 go_struct! {
@@ -255,7 +279,8 @@ go_struct! {
         /// incremented on every scheduler call
         pub schedtick: u32 = 12;
         pub syscalltick: u32 = 16;
-        pub sysmontick: [u32; 6] = 20;
+        /// last tick observed by sysmon
+        pub sysmontick: sysmontick = 20;
         /// back-link to associated m (nil if idle)
         pub m: *mut m = 44;
         pub mcache: usize = 48;
@@ -314,7 +339,18 @@ go_struct! {
         /// Gs without stacks
         pub gFree_noStack: *mut g = 120;
         pub gFree_n: i32 = 124;
-        _pad1: [u8; 6584] = 128;
+        _pad1: [u8; 20] = 128;
+        /// gc is waiting to run (never, here: there is no GC)
+        pub gcwaiting: bool = 148;
+        _pad2: [u8; 11] = 149;
+        /// sysmon sleeps on sysmonnote while sysmonwait is set
+        pub sysmonwait: bool = 160;
+        _pad2b: [u8; 3] = 161;
+        pub sysmonnote: u32 = 164;
+        _pad3: [u8; 32] = 168;
+        /// held by sysmon while it retakes Ps
+        pub sysmonlock: u32 = 200;
+        _pad4: [u8; 6508] = 204;
     }
     // ANCHOR_END: schedt
 }
@@ -459,6 +495,9 @@ pub static runtime_mainStarted: Global<bool> = Global::new(false);
 /// `allm`: the list of all Ms through m.alllink.
 #[no_mangle]
 pub static runtime_allm: Global<*mut m> = Global::new(core::ptr::null_mut());
+/// `allglock` (proc.go:553): protects allgs.
+#[no_mangle]
+pub static runtime_allglock: Global<u32> = Global::new(0);
 // ANCHOR_END: singletons
 
 /// `&m0` etc. as raw pointers, the way Go code says `&m0`.

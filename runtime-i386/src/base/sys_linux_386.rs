@@ -22,6 +22,11 @@ pub const SYS_sched_getaffinity: usize = 242;
 pub const SYS_set_thread_area: usize = 243;
 pub const SYS_exit_group: usize = 252;
 pub const SYS_clock_gettime: usize = 265;
+pub const SYS_clone: usize = 120;
+pub const SYS_sched_yield: usize = 158;
+pub const SYS_rt_sigprocmask: usize = 175;
+pub const SYS_futex: usize = 240;
+pub const SYS_tgkill: usize = 270;
 
 extern "C" {
     fn runtime_syscall6(
@@ -195,4 +200,44 @@ pub fn nanotime() -> i64 {
     let mut ts = [0u32; 2];
     syscall(SYS_clock_gettime, [1, ts.as_mut_ptr() as usize, 0, 0, 0, 0]);
     ts[0] as i64 * 1_000_000_000 + ts[1] as i64
+}
+
+/// `futex(addr, op, val, ts, addr2, val3)` (sys_linux_386.s:518-529): the raw result.
+pub fn futex(addr: *mut u32, op: usize, val: u32, ts: usize) -> isize {
+    syscall(SYS_futex, [addr as usize, op, val as usize, ts, 0, 0])
+}
+
+/// `osyield()` (sys_linux_386.s:720): sched_yield.
+pub fn osyield() {
+    syscall(SYS_sched_yield, [0; 6]);
+}
+
+pub fn getpid() -> usize {
+    syscall(SYS_getpid, [0; 6]) as usize
+}
+
+/// `tgkill(tgid, tid, sig)` (sys_linux_386.s:186): send sig to one thread.
+pub fn tgkill(tgid: usize, tid: usize, sig: usize) -> isize {
+    syscall(SYS_tgkill, [tgid, tid, sig, 0, 0, 0])
+}
+
+/// `_SIG_SETMASK` for rtsigprocmask (os_linux.go).
+pub const _SIG_SETMASK: usize = 2;
+
+/// `rtsigprocmask(how, new, old, size)` (sys_linux_386.s:391): this thread's signal mask.
+pub fn rtsigprocmask(how: usize, new: *const u64, old: *mut u64) -> isize {
+    syscall(
+        SYS_rt_sigprocmask,
+        [how, new as usize, old as usize, 8, 0, 0],
+    )
+}
+
+/// Sleeps `ns` nanoseconds (a nanosleep system call, restarted after a signal).
+pub fn nanosleep_ns(ns: i64) {
+    let mut ts = [(ns / 1_000_000_000) as u32, (ns % 1_000_000_000) as u32];
+    while syscall(
+        SYS_nanosleep,
+        [ts.as_ptr() as usize, ts.as_mut_ptr() as usize, 0, 0, 0, 0],
+    ) == -EINTR
+    {}
 }

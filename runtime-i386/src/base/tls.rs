@@ -23,6 +23,12 @@ extern "C" {
     fn runtime_systemstack(f: unsafe extern "C" fn(*mut u8), arg: *mut u8);
 }
 
+/// Whether %gs is set up (see `tlsReady`).
+#[inline(always)]
+pub fn tls_ready() -> bool {
+    unsafe { *tlsReady.get() }
+}
+
 /// `getg()`: the current g, from TLS (`MOVL GS:0, r; MOVL -4(r), r`). Before rt0_go sets
 /// up %gs, and in ordinary (glibc) processes that use the runtime as a library, the
 /// current g is g0.

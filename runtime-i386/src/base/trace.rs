@@ -47,11 +47,20 @@ pub const GO_SOURCE: &[(&str, &str)] = &[
     ("mstartm0", "proc.go:1745"),
     ("execute", "proc.go:3093"),
     ("runtime.main", "proc.go:146"),
+    ("newm", "proc.go:2631"),
 ];
 
 /// One step of the trace: its line, or (JSON) the chapter program's step reporter, which
 /// `chapter_program!` registers in `runtime_stopAt` (no chapter depends on the reporter).
 pub fn event(step: &str, src: (&'static str, u32), args: core::fmt::Arguments) {
+    // The boot is m0's: the other Ms (sysmon, the Ms wakep starts) run concurrently with
+    // it, so their steps would interleave differently in every run. They are not traced.
+    // SAFETY: getg() is a live g; its m is nil only in an ordinary test process.
+    if unsafe { (*crate::base::tls::getg()).m } != crate::base::runtime2::m0()
+        && crate::base::tls::tls_ready()
+    {
+        return;
+    }
     let json = unsafe { *TRACE.get() } == Mode::Json;
     match crate::base::stage::stop_at().filter(|_| json) {
         Some(at) => (at.step)(step, src, args),

@@ -543,7 +543,8 @@ fn live_goroutines(err: &str) -> u64 {
 
 /// Every goroutine stack is a mapping and a PROT_NONE guard page: two of the kernel's
 /// per-process memory mappings (vm.max_map_count). `goroutines 40000` (main creates them
-/// all before yielding) runs into that limit: the report names the errno, the limit read
+/// all before yielding; with GOMAXPROCS=1, so that no other M runs them meanwhile) runs
+/// into that limit: the report names the errno, the limit read
 /// from /proc/sys/vm/max_map_count, the live goroutines, then Go's fatal error shape, exit
 /// 2; what main printed first is not lost. The number of live goroutines that fit is
 /// measured exactly (printed with `-- --nocapture`): `goroutines L-1` (L gs with main's)
@@ -561,7 +562,7 @@ fn live_goroutine_limit_is_reported_with_its_cause() {
     }
     let mut live = 0;
     for profile in ["debug", "release"] {
-        let out = run_profile(profile, "goroutines", &["40000"], Env::Unset, &[]);
+        let out = run_profile(profile, "goroutines", &["40000"], Env::Set("1"), &[]);
         let err = text(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{profile}: {err}");
         assert_eq!(
@@ -628,7 +629,7 @@ fn live_goroutine_limit_is_reported_with_its_cause() {
         "release",
         "goroutines",
         &[&(live - 1 - slack).to_string()],
-        Env::Unset,
+        Env::Set("1"),
         &[],
     );
     assert!(fits.status.success(), "{}", text(&fits.stderr));
@@ -636,7 +637,7 @@ fn live_goroutine_limit_is_reported_with_its_cause() {
         "release",
         "goroutines",
         &[&(live + slack).to_string()],
-        Env::Unset,
+        Env::Set("1"),
         &[],
     );
     assert_eq!(over.status.code(), Some(2));

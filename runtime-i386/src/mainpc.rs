@@ -38,11 +38,18 @@ pub extern "C" fn runtime_main() {
                 -1,
             )
         };
-        crate::base::tls::systemstack(&mut start_sysmon);
-        boottrace!(
-            "newm",
-            "sysmon started on m1, a new thread (clone), without a P"
-        );
+        if crate::base::proc::threadsWork() {
+            crate::base::tls::systemstack(&mut start_sysmon);
+            boottrace!(
+                "newm",
+                "sysmon started on m1, a new thread (clone), without a P"
+            );
+        } else {
+            boottrace!(
+                "newm",
+                "no sysmon: one thread only under qemu-i386 (no vDSO)"
+            );
+        }
         // ANCHOR_END: sysmon
         // Go then locks the OS thread for the package initializers (doInit) and enables
         // the GC. We have no initializers and no GC.

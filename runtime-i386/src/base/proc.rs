@@ -343,6 +343,17 @@ pub unsafe fn newosproc(mp: *mut m) {
 }
 // ANCHOR_END: newm
 
+/// Whether this process may have more than one thread. Not under qemu-i386 (which we know
+/// by its missing vDSO, AT_SYSINFO): qemu-user keeps one emulated GDT for all the threads
+/// of a process, so the TLS entry a new thread sets with set_thread_area (`clone` →
+/// `setldt`) is the one every thread's %gs selects; we measured m0 crashing (getg() no
+/// longer its g) right after sysmon's thread set its TLS. There the runtime keeps to m0:
+/// no sysmon, no other M (the book's After the boot part says so).
+pub fn threadsWork() -> bool {
+    // SAFETY: written once by args() at boot, before any M is started.
+    unsafe { crate::base::sys_linux_386::runtime_vdsoSysinfo != 0 }
+}
+
 /// `mspinning()` (proc.go:2787): the mstartfn of an M that startm starts spinning.
 pub extern "C" fn mspinning() {
     // SAFETY: on the new M's g0.
@@ -376,6 +387,18 @@ pub unsafe fn startm(pp: *mut p, spinning: bool, lockheld: bool) {
         }
     }
     let nmp = mget();
+    if nmp.is_null() && !threadsWork() {
+        // No second thread under qemu-i386 (see threadsWork): the P stays idle.
+        if spinning {
+            atomic::xaddi32(&mut (*sched()).nmspinning, -1);
+        }
+        pidleput(pp);
+        if !lockheld {
+            unlock(schedlock());
+        }
+        releasem(mp);
+        return;
+    }
     if nmp.is_null() {
         // No M is available: reserve its id under the lock, then make it without.
         let id = mReserveID();

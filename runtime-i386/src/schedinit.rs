@@ -8,7 +8,6 @@ use crate::base::lock_futex::{lock, unlock};
 use crate::base::malloc;
 use crate::base::pmask::{self, runtime_idlepMask, runtime_timerpMask};
 use crate::base::print::throw;
-use crate::base::proc::schedlock;
 pub use crate::base::proc::{acquirep, mcommoninit, pidleput, wirep};
 use crate::base::runq::runqempty;
 use crate::base::string::atoi32;

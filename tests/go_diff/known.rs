@@ -46,11 +46,12 @@ const MSTART_SP_REASON: Reason = (
      bigger frame than Go's, so the SP is further below g0's stack top.",
 );
 const PREEMPT_REASON: Reason = (
-    "sysmon may have asked g1 to yield",
+    "sysmon may have asked g1 to yield (both sides)",
     "sysmon's retake can find g1 running since runtime.main began and preemptone then sets \
      g1.stackguard0 = stackPreempt, which g1 acts on at its next stack check; whether that \
-     happened before main.main's first instruction depends on timing. We have no sysmon, \
-     so ours stays lo+928.",
+     happened before main.main's first instruction depends on timing. Ours has sysmon too, \
+     with the same 10 ms: a slow start (a debug build reading its symbols for the report) \
+     can be marked the same way (our Rust code has no stack checks that would act on it).",
 );
 const SYSTEM_GS_REASON: Reason = (
     "Go starts 3 system goroutines",
@@ -62,8 +63,16 @@ const TIMING_REASON: Reason = (
     "Go starts sysmon and 3 system goroutines in runtime.main; sysmon's first retake can \
      preempt g1 and m0 can come back with another P, and the goids of the system goroutines \
      depend on which P made them: Go's value here depends on timing and is not compared. We \
-     run one M and no system goroutines, so our value must equal Go's at runtime.main's \
-     entry (the gogo stage).",
+     start sysmon (which holds no P) and no system goroutines, so our value must equal Go's \
+     at runtime.main's entry (the gogo stage).",
+);
+
+const G1_PC_REASON: Reason = (
+    "g1 last left its stack for sysmon's newm",
+    "g1.sched.pc is where g1 last left its own stack. Ours went to the system stack to start \
+     sysmon (newm) and left runtime.systemstack_switch there, as Go does; Go's runtime.main \
+     then also waits in gcenable for the GC's goroutines to start (gopark), and whether a \
+     later system-stack call overwrote that depends on timing.",
 );
 
 const LATER: &[&str] = &["newproc", "gogo", "mainpc"];
@@ -105,7 +114,7 @@ pub static KNOWN: &[Known] = &[
         stages: MAIN,
         field: "g1 stackguard0−lo",
         go: Want::OneOf(&["928", "stackPreempt"]),
-        ours: Want::Is("928"),
+        ours: Want::OneOf(&["928", "stackPreempt"]),
         reason: PREEMPT_REASON,
     },
     Known {
@@ -129,7 +138,13 @@ pub static KNOWN: &[Known] = &[
     timing("P runnext"),
     timing("P goidcache/goidcacheend"),
     timing("allgs (goid status)"),
-    timing("g1 sched.pc"),
+    Known {
+        stages: MAIN,
+        field: "g1 sched.pc",
+        go: Want::OneOf(&["runtime.systemstack_switch", "runtime.gopark+268"]),
+        ours: Want::Is("runtime.systemstack_switch"),
+        reason: G1_PC_REASON,
+    },
 ];
 
 const fn timing(field: &'static str) -> Known {

@@ -23,12 +23,6 @@ use crate::base::sys_linux_386::*;
 use crate::base::tls::getg;
 use core::ptr::null_mut;
 
-/// `&sched.lock`.
-#[inline(always)]
-pub fn schedlock() -> *mut mutex {
-    // SAFETY: a field of the sched singleton.
-    unsafe { core::ptr::addr_of_mut!((*sched()).lock) }
-}
 
 /// `acquirem()` (runtime1.go:579): no preemption of this M until `releasem`.
 #[inline(always)]

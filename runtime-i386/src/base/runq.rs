@@ -11,7 +11,6 @@ use crate::base::atomic;
 use crate::base::glist::*;
 use crate::base::lock_futex::{lock, unlock};
 use crate::base::print::throw;
-use crate::base::proc::schedlock;
 use crate::base::runtime2::*;
 use core::ptr::null_mut;
 

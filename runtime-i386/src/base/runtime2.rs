@@ -513,6 +513,12 @@ pub fn g0() -> *mut g {
 pub fn sched() -> *mut schedt {
     runtime_sched.get()
 }
+/// `&sched.lock`, the scheduler's lock (a futex word: base::lock_futex).
+#[inline(always)]
+pub fn schedlock() -> *mut u32 {
+    // SAFETY: a field of the sched singleton.
+    unsafe { core::ptr::addr_of_mut!((*sched()).lock) }
+}
 #[inline(always)]
 pub fn gomaxprocs() -> i32 {
     unsafe { *runtime_gomaxprocs.get() }

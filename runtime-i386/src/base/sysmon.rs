@@ -12,7 +12,7 @@
 
 use crate::base::atomic;
 use crate::base::lock_futex::*;
-use crate::base::proc::{checkdead, schedlock};
+use crate::base::proc::checkdead;
 use crate::base::runtime2::*;
 use crate::base::signal_unix::sigPreempt;
 use crate::base::sys_linux_386::*;

@@ -1,0 +1,193 @@
+//! Real Ms, checked on the running 32-bit programs: preemption (a goroutine that never
+//! yields does not starve main at GOMAXPROCS=1), checkdead with several Ms, an idle program
+//! uses no CPU, a million goroutines spawned across all Ps each run exactly once, stealing
+//! under stress never hangs or loses a goroutine, and a fault on another M is reported and
+//! ends the whole process.
+//!
+//! Under qemu-i386 the runtime keeps to one M (base/proc.rs `threadsWork`): the tests that
+//! need a second thread say so and check the one-M behaviour instead.
+
+use gmp_boot_book::{command, emulated, run, run_profile, Env};
+use std::time::{Duration, Instant};
+
+/// One at a time: these tests time programs and count CPU ticks, and the stress test keeps
+/// every CPU busy.
+static ONE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+fn one() -> std::sync::MutexGuard<'static, ()> {
+    ONE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// `GOMAXPROCS=1 cargo run --example preempt`: main yields to a goroutine that loops
+/// forever and runs again only because sysmon preempts it (forcePreemptNS, 10 ms); the
+/// program exits 0 within a second, debug and release (where the loop is inlined into the
+/// runtime's closure wrapper, which the linker script keeps out of the runtime's range).
+#[test]
+fn a_goroutine_in_an_endless_loop_does_not_starve_main() {
+    let _g = gmp_boot_book::graded();
+    let _one = one();
+    if emulated() {
+        // No sysmon under qemu-i386: the spinner would run forever.
+        println!("qemu-i386: one M, no sysmon: preemption not tested");
+        return;
+    }
+    for profile in ["debug", "release"] {
+        for _ in 0..3 {
+            let t = Instant::now();
+            let out = run_profile(profile, "preempt", &[], Env::Set("1"), &[]);
+            let took = t.elapsed();
+            let o = text(&out.stdout);
+            assert!(out.status.success(), "{profile}: {o}{}", text(&out.stderr));
+            assert!(took < Duration::from_secs(1), "{profile}: took {took:?}");
+            let ms: u64 = o
+                .split("after ")
+                .nth(1)
+                .and_then(|r| r.split(" ms").next())
+                .and_then(|n| n.parse().ok())
+                .unwrap_or_else(|| panic!("{o}"));
+            assert!((5..500).contains(&ms), "{profile}: main back after {ms} ms: {o}");
+            assert!(!o.contains(" 0 preemption signal"), "{profile}: {o}");
+        }
+    }
+}
+
+/// Every goroutine blocked forever, at 1, 2 and 8 Ps: the last M to go idle finds no M
+/// running and no goroutine runnable (checkdead) and prints Go's message, then each
+/// goroutine's header, and exits 2.
+#[test]
+fn all_goroutines_asleep_is_a_deadlock_with_several_ms() {
+    let _g = gmp_boot_book::graded();
+    let _one = one();
+    for n in ["1", "2", "8"] {
+        let out = run("deadlock", &[], Env::Set(n));
+        assert_eq!(out.status.code(), Some(2), "GOMAXPROCS={n}");
+        assert_eq!(
+            text(&out.stderr),
+            "fatal error: all goroutines are asleep - deadlock!\n\n\
+             goroutine 1 [select (no cases)]:\n\n\
+             goroutine 2 [select (no cases)]:\n",
+            "GOMAXPROCS={n}"
+        );
+    }
+}
+
+/// utime + stime of a running process, in clock ticks (/proc/PID/stat fields 14 and 15).
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let rest = &stat[stat.rfind(')').unwrap() + 2..];
+    let f: Vec<&str> = rest.split(' ').collect();
+    // fields from 3 (state) on: utime is field 14, stime 15
+    f[11].parse::<u64>().unwrap() + f[12].parse::<u64>().unwrap()
+}
+
+/// An idle program uses no CPU: `idle 3` sleeps three seconds in a blocking system call
+/// (its P handed off, the other Ms and sysmon asleep on notes). Measured from /proc: at
+/// most 2 clock ticks (20 ms) of CPU in the 2.5 s it is watched, at 1 and 8 Ps.
+#[test]
+fn an_idle_program_uses_no_cpu() {
+    let _g = gmp_boot_book::graded();
+    let _one = one();
+    for n in ["1", "8"] {
+        let mut child = command("debug", "idle")
+            .arg("3")
+            .env("GOMAXPROCS", n)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(500));
+        let before = cpu_ticks(child.id());
+        std::thread::sleep(Duration::from_millis(2000));
+        let used = cpu_ticks(child.id()) - before;
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success());
+        assert_eq!(text(&out.stdout), "idle: slept 3 s\n");
+        println!("GOMAXPROCS={n}: {used} clock tick(s) of CPU in 2 s of sleep");
+        assert!(used <= 2, "GOMAXPROCS={n}: {used} ticks of CPU while idle");
+    }
+}
+
+/// 1,000,000 goroutines started by 8 goroutines each run exactly once (the program checks
+/// a mark per goroutine), at 1, 2 and 8 Ps; with 8 Ps on this machine more than one M runs
+/// them (stealing), except under qemu-i386 (one M).
+#[test]
+fn a_million_goroutines_from_eight_spawners_each_run_once() {
+    let _g = gmp_boot_book::graded();
+    let _one = one();
+    for n in ["1", "2", "8"] {
+        let out = run_profile("release", "spawn", &[], Env::Set(n), &[]);
+        let (o, e) = (text(&out.stdout), text(&out.stderr));
+        assert!(out.status.success(), "GOMAXPROCS={n}: {o}{e}");
+        assert_eq!(
+            o,
+            "spawn: 1000000 goroutines from 8 spawners each ran exactly once\n"
+        );
+        let ms = e.split_whitespace().filter(|w| w.starts_with('m') && w.contains('=')).count();
+        let per_m: u64 = e
+            .split_whitespace()
+            .filter_map(|w| w.split_once('=').map(|(_, c)| c.parse::<u64>().unwrap()))
+            .sum();
+        assert_eq!(per_m, 1_000_000, "{e}");
+        if n == "8" && !emulated() {
+            assert!(ms >= 2, "one M ran everything at GOMAXPROCS=8: {e}");
+        }
+    }
+}
+
+/// 100 runs of a stealing stress test (8 Ps on this machine's CPUs, 100,000 goroutines from
+/// 8 spawners): none hangs (10 s each at most), none loses or repeats a goroutine.
+#[test]
+fn stealing_under_stress_never_hangs_or_loses_a_goroutine() {
+    let _g = gmp_boot_book::graded();
+    let _one = one();
+    let runs = if emulated() { 5 } else { 100 };
+    for i in 0..runs {
+        let mut child = command("release", "spawn")
+            .args(["100000", "8"])
+            .env("GOMAXPROCS", "8")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let t = Instant::now();
+        loop {
+            if let Some(st) = child.try_wait().unwrap() {
+                let out = child.wait_with_output().unwrap();
+                assert!(st.success(), "run {i}: {}", text(&out.stderr));
+                assert_eq!(
+                    text(&out.stdout),
+                    "spawn: 100000 goroutines from 8 spawners each ran exactly once\n",
+                    "run {i}"
+                );
+                break;
+            }
+            if t.elapsed() > Duration::from_secs(10) {
+                child.kill().ok();
+                panic!("run {i} hung");
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+}
+
+/// A stack overflow in a goroutine that another M runs (main keeps P0 busy) is reported
+/// naming the goroutine, exit 2, and no thread is left: the process is gone when its exit
+/// status is (exit_group), quickly, though main and sysmon were still running.
+#[test]
+fn a_fault_on_another_m_names_the_goroutine_and_ends_every_thread() {
+    let _g = gmp_boot_book::graded();
+    let _one = one();
+    for n in ["1", "2", "8"] {
+        let t = Instant::now();
+        let out = run("overflowm", &[], Env::Set(n));
+        assert!(t.elapsed() < Duration::from_secs(5), "GOMAXPROCS={n}");
+        assert_eq!(out.status.code(), Some(2), "GOMAXPROCS={n}");
+        let e = text(&out.stderr);
+        assert!(
+            e.contains("fatal error: stack overflow\n\ngoroutine 2 [running]:"),
+            "GOMAXPROCS={n}: {e}"
+        );
+    }
+}

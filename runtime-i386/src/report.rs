@@ -30,6 +30,8 @@ pub struct Snapshot {
     pub mainStarted: bool,
     pub sched: SchedView,
     pub m0: MView,
+    /// `allm`: every M, newest first (Go's list order), in Go's field names.
+    pub ms: &'static [MInfo],
     pub g0: GView,
     /// m0.tls[0], the current g's address (0 before rt0_go stores &g0).
     pub g0tls: usize,
@@ -50,6 +52,12 @@ pub struct SchedView {
     pub goidgen: u64,
     pub pidle: Option<i32>,
     pub npidle: i32,
+    /// number of Ms created so far, and the next M id
+    pub mnext: i64,
+    pub nmidle: i32,
+    pub nmspinning: i32,
+    /// system Ms (sysmon), not counted by checkdead
+    pub nmsys: i32,
     pub runqsize: i32,
     /// The global run queue, by goid.
     pub runq: &'static [u64],
@@ -61,6 +69,16 @@ pub struct MView {
     pub curg: Option<u64>,
     pub procid: u64,
     pub g0_is_g0: bool,
+}
+
+/// An M on allm: Go's field names; `p` and `curg` by id; `sysmon` for sysmon's M.
+pub struct MInfo {
+    pub id: i64,
+    pub p: Option<i32>,
+    pub curg: Option<u64>,
+    pub spinning: bool,
+    pub blocked: bool,
+    pub sysmon: bool,
 }
 
 /// A g: its goid (g0 has 0), status, stack, guards, saved registers, where it starts and the
@@ -228,6 +246,10 @@ pub fn snapshot(stage: Stage) -> Snapshot {
                 goidgen: (*sched).goidgen,
                 pidle: (!(*sched).pidle.is_null()).then(|| (*(*sched).pidle).id),
                 npidle: (*sched).npidle,
+                mnext: (*sched).mnext,
+                nmidle: (*sched).nmidle,
+                nmspinning: (*sched).nmspinning,
+                nmsys: (*sched).nmsys,
                 runqsize: (*sched).runqsize,
                 runq: goids_from((*sched).runq.head, (*sched).runqsize.max(0) as usize),
             },
@@ -237,6 +259,28 @@ pub fn snapshot(stage: Stage) -> Snapshot {
                 curg: (!(*m0).curg.is_null()).then(|| (*(*m0).curg).goid),
                 procid: (*m0).procid,
                 g0_is_g0: (*m0).g0 == g0,
+            },
+            ms: {
+                let mut n = 0;
+                let mut mp = *runtime_allm.get();
+                while !mp.is_null() && n < 10_000 {
+                    n += 1;
+                    mp = (*mp).alllink;
+                }
+                let mut mp = *runtime_allm.get();
+                collect(n, |_| {
+                    let m = &*mp;
+                    mp = m.alllink;
+                    MInfo {
+                        id: m.id,
+                        p: (!m.p.is_null()).then(|| (*m.p).id),
+                        curg: (!m.curg.is_null()).then(|| (*m.curg).goid),
+                        spinning: m.spinning,
+                        blocked: m.blocked,
+                        sysmon: m.mstartfn
+                            == crate::base::sysmon::sysmon_start as *const () as usize,
+                    }
+                })
             },
             g0: gview(g0),
             g0tls: (*m0).tls[0],
@@ -329,8 +373,8 @@ fn json_fields(w: &mut dyn Write, s: &Snapshot) -> core::fmt::Result {
     let sc = &s.sched;
     write!(
         w,
-        "\"sched\":{{\"maxmcount\":{},\"goidgen\":{},\"pidle\":{},\"npidle\":{},\"runqsize\":{},\"runq\":[",
-        sc.maxmcount, sc.goidgen, Opt(sc.pidle), sc.npidle, sc.runqsize
+        "\"sched\":{{\"maxmcount\":{},\"goidgen\":{},\"pidle\":{},\"npidle\":{},\"mnext\":{},\"nmidle\":{},\"nmspinning\":{},\"nmsys\":{},\"runqsize\":{},\"runq\":[",
+        sc.maxmcount, sc.goidgen, Opt(sc.pidle), sc.npidle, sc.mnext, sc.nmidle, sc.nmspinning, sc.nmsys, sc.runqsize
     )?;
     list(w, sc.runq, |w, id| write!(w, "{}", id))?;
     write!(w, "]}},")?;
@@ -342,6 +386,23 @@ fn json_fields(w: &mut dyn Write, s: &Snapshot) -> core::fmt::Result {
         Opt(s.m0.curg),
         s.m0.procid
     )?;
+    write!(w, "\"allm\":[")?;
+    list(w, s.ms, |w, m| {
+        write!(
+            w,
+            "{{\"id\":{},\"p\":{},\"curg\":{},\"spinning\":{},\"blocked\":{}",
+            m.id,
+            Opt(m.p),
+            Opt(m.curg),
+            m.spinning,
+            m.blocked
+        )?;
+        if m.sysmon {
+            write!(w, ",\"sysmon\":true")?;
+        }
+        write!(w, "}}")
+    })?;
+    write!(w, "],")?;
     let g0 = &s.g0;
     write!(
         w,

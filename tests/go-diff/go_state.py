@@ -56,6 +56,10 @@ M_TLS = 80  # [6]uintptr; g lives in tls[0]
 M_CURG = 108
 M_P = 116
 M_ID = 128  # int64
+M_MSTARTFN = 104  # func(): a pointer to a funcval
+M_SPINNING = 164
+M_BLOCKED = 165
+M_ALLLINK = 204
 
 P_ID = 0
 P_STATUS = 4
@@ -71,6 +75,10 @@ P_RUNNEXT = 1264
 
 S_GOIDGEN = 0  # atomic.Uint64
 S_MAXMCOUNT = 48
+S_NMIDLE = 32
+S_MNEXT = 40  # int64
+S_NMSYS = 52
+S_NMSPINNING = 76
 S_PIDLE = 68
 S_NPIDLE = 72
 S_RUNQSIZE = 92
@@ -184,6 +192,8 @@ def load_syms():
         ("physHugePageSize", "runtime.physHugePageSize"),
         ("mainStarted", "runtime.mainStarted"),
         ("rt0_go", "runtime.rt0_go"),
+        ("allm", "runtime.allm"),
+        ("sysmon", "runtime.sysmon"),
         ("rt_main", "runtime.main"),
         ("main_main", "main.main"),
     ]:
@@ -257,6 +267,22 @@ def capture(stage, S):
             "returnSymbol": symbolize(u32(sp)) if sp != 0 else None,
         })
 
+    ms = []
+    mp = u32(S.allm)
+    while mp != 0 and len(ms) < 10000:
+        fn = u32(mp + M_MSTARTFN)
+        m = {
+            "id": i64(mp + M_ID),
+            "p": pid_of(u32(mp + M_P)),
+            "curg": goid_of(u32(mp + M_CURG)),
+            "spinning": u8(mp + M_SPINNING) != 0,
+            "blocked": u8(mp + M_BLOCKED) != 0,
+        }
+        if fn != 0 and u32(fn) == S.sysmon:
+            m["sysmon"] = True
+        ms.append(m)
+        mp = u32(mp + M_ALLLINK)
+
     g0, m0 = S.g0, S.m0
     allp0 = allp_ptrs[0] if allp_ptrs else 0
     state = {
@@ -271,6 +297,10 @@ def capture(stage, S):
             "goidgen": u64(S.sched + S_GOIDGEN),
             "pidle": pid_of(u32(S.sched + S_PIDLE)),
             "npidle": i32(S.sched + S_NPIDLE),
+            "mnext": i64(S.sched + S_MNEXT),
+            "nmidle": i32(S.sched + S_NMIDLE),
+            "nmspinning": i32(S.sched + S_NMSPINNING),
+            "nmsys": i32(S.sched + S_NMSYS),
             "runqsize": i32(S.sched + S_RUNQSIZE),
         },
         "m0": {
@@ -286,6 +316,7 @@ def capture(stage, S):
         },
         "allp": ps,
         "allgs": gs,
+        "allm": ms,
         "g0tls": u32(m0 + M_TLS),
         "links": {
             "m0.g0 == &g0": u32(m0 + M_G0) == g0,
@@ -320,6 +351,10 @@ DWARF_OFFSETS = [
     ("runtime.m", "curg", M_CURG),
     ("runtime.m", "p", M_P),
     ("runtime.m", "id", M_ID),
+    ("runtime.m", "mstartfn", M_MSTARTFN),
+    ("runtime.m", "spinning", M_SPINNING),
+    ("runtime.m", "blocked", M_BLOCKED),
+    ("runtime.m", "alllink", M_ALLLINK),
     ("runtime.p", "id", P_ID),
     ("runtime.p", "status", P_STATUS),
     ("runtime.p", "link", P_LINK),
@@ -334,6 +369,10 @@ DWARF_OFFSETS = [
     ("runtime.schedt", "maxmcount", S_MAXMCOUNT),
     ("runtime.schedt", "pidle", S_PIDLE),
     ("runtime.schedt", "npidle", S_NPIDLE),
+    ("runtime.schedt", "nmidle", S_NMIDLE),
+    ("runtime.schedt", "mnext", S_MNEXT),
+    ("runtime.schedt", "nmsys", S_NMSYS),
+    ("runtime.schedt", "nmspinning", S_NMSPINNING),
     ("runtime.schedt", "runqsize", S_RUNQSIZE),
 ]
 

@@ -234,6 +234,49 @@ fn facts(s: &Value, g0: u64, g0pc: &str) -> Vec<(&'static str, String)> {
                 .join(", ")
         },
     ));
+    // The Ms (allm): what both runtimes must agree on whatever the timing.
+    let allm = s["allm"].as_array().cloned().unwrap_or_default();
+    f.push(("len(allm)", allm.len().to_string()));
+    let mut mids: Vec<u64> = allm.iter().map(|m| num(&m["id"])).collect();
+    mids.sort();
+    f.push((
+        "M ids (allm) are 0..len−1",
+        mids.iter().enumerate().all(|(i, &id)| id == i as u64).to_string(),
+    ));
+    f.push((
+        "sched.mnext == len(allm)",
+        (num(&sched["mnext"]) == allm.len() as u64).to_string(),
+    ));
+    let sysmon: Vec<&Value> = allm.iter().filter(|m| m["sysmon"] == true).collect();
+    f.push((
+        "sysmon's M",
+        match sysmon.as_slice() {
+            [] => "none".into(),
+            [m] => format!(
+                "m{}: {}, {}",
+                m["id"],
+                if m["p"].is_null() { "no P" } else { "holds a P" },
+                if m["curg"].is_null() { "no curg" } else { "runs a g" }
+            ),
+            ms => format!("{} sysmon Ms", ms.len()),
+        },
+    ));
+    f.push(("sched.nmsys", sched["nmsys"].to_string()));
+    // Every M that holds a P is that P's m, and no P is held twice.
+    let mut held: Vec<u64> = vec![];
+    let consistent = allm.iter().filter(|m| !m["p"].is_null()).all(|m| {
+        let pid = num(&m["p"]);
+        let back = allp.iter().find(|p| num(&p["id"]) == pid).map(|p| &p["m"]);
+        let once = !held.contains(&pid);
+        held.push(pid);
+        once && back == Some(&m["id"])
+    });
+    f.push(("each M's P points back to it (p.m)", consistent.to_string()));
+    let with_p = held.len() as u64;
+    f.push((
+        "nmidle + nmsys + Ms holding a P ≤ len(allm)",
+        (num(&sched["nmidle"]) + num(&sched["nmsys"]) + with_p <= allm.len() as u64).to_string(),
+    ));
     // The main goroutine: the g newproc made (goid 1), as long as it exists.
     let g1 = allgs.iter().find(|g| g["goid"] == 1);
     let mut g = |field, value: &dyn Fn(&Value) -> String| {

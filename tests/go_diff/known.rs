@@ -75,6 +75,18 @@ const G1_PC_REASON: Reason = (
      later system-stack call overwrote that depends on timing.",
 );
 
+const GO_MS_REASON: Reason = (
+    "Go wakes Ms for its system goroutines",
+    "Go's runtime.main starts sysmon (m1), as ours does, and then the GC's goroutines, whose \
+     newproc wakes idle Ps: how many more Ms exist at main.main depends on timing. We start \
+     no system goroutines: m0 and sysmon's m1.",
+);
+const NMSYS_REASON: Reason = (
+    "sysmon counts itself when it starts",
+    "sysmon's first act on its new thread is sched.nmsys++ (proc.go:5948), so at main.main \
+     it is 1 once that thread has run, 0 before: timing, on both sides.",
+);
+
 const LATER: &[&str] = &["newproc", "gogo", "mainpc"];
 const AFTER_MSTART: &[&str] = &["gogo", "mainpc"];
 const MAIN: &[&str] = &["mainpc"];
@@ -138,6 +150,20 @@ pub static KNOWN: &[Known] = &[
     timing("P runnext"),
     timing("P goidcache/goidcacheend"),
     timing("allgs (goid status)"),
+    Known {
+        stages: MAIN,
+        field: "len(allm)",
+        go: Want::Varies,
+        ours: Want::Is("2"),
+        reason: GO_MS_REASON,
+    },
+    Known {
+        stages: MAIN,
+        field: "sched.nmsys",
+        go: Want::OneOf(&["0", "1"]),
+        ours: Want::OneOf(&["0", "1"]),
+        reason: NMSYS_REASON,
+    },
     Known {
         stages: MAIN,
         field: "g1 sched.pc",

@@ -48,7 +48,10 @@ fn a_goroutine_in_an_endless_loop_does_not_starve_main() {
                 .and_then(|r| r.split(" ms").next())
                 .and_then(|n| n.parse().ok())
                 .unwrap_or_else(|| panic!("{o}"));
-            assert!((5..500).contains(&ms), "{profile}: main back after {ms} ms: {o}");
+            assert!(
+                (5..500).contains(&ms),
+                "{profile}: main back after {ms} ms: {o}"
+            );
             assert!(!o.contains(" 0 preemption signal"), "{profile}: {o}");
         }
     }
@@ -124,7 +127,10 @@ fn a_million_goroutines_from_eight_spawners_each_run_once() {
             o,
             "spawn: 1000000 goroutines from 8 spawners each ran exactly once\n"
         );
-        let ms = e.split_whitespace().filter(|w| w.starts_with('m') && w.contains('=')).count();
+        let ms = e
+            .split_whitespace()
+            .filter(|w| w.starts_with('m') && w.contains('='))
+            .count();
         let per_m: u64 = e
             .split_whitespace()
             .filter_map(|w| w.split_once('=').map(|(_, c)| c.parse::<u64>().unwrap()))

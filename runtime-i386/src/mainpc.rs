@@ -26,7 +26,7 @@ pub extern "C" fn runtime_main() {
         // ANCHOR_END: exercise-runtime_main-started
         boottrace!(
             "runtime.main",
-            "g{} running: mainStarted=true; calling main.main",
+            "g{} running: mainStarted=true",
             (*crate::base::tls::getg()).goid
         );
         // ANCHOR: sysmon
@@ -42,12 +42,12 @@ pub extern "C" fn runtime_main() {
             crate::base::tls::systemstack(&mut start_sysmon);
             boottrace!(
                 "newm",
-                "sysmon started on m1, a new thread (clone), without a P"
+                "sysmon started on m1, a new thread (clone), without a P; calling main.main"
             );
         } else {
             boottrace!(
                 "newm",
-                "no sysmon: one thread only under qemu-i386 (no vDSO)"
+                "no sysmon: one thread only under qemu-i386 (no vDSO); calling main.main"
             );
         }
         // ANCHOR_END: sysmon

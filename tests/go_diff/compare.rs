@@ -241,7 +241,10 @@ fn facts(s: &Value, g0: u64, g0pc: &str) -> Vec<(&'static str, String)> {
     mids.sort();
     f.push((
         "M ids (allm) are 0..len−1",
-        mids.iter().enumerate().all(|(i, &id)| id == i as u64).to_string(),
+        mids.iter()
+            .enumerate()
+            .all(|(i, &id)| id == i as u64)
+            .to_string(),
     ));
     f.push((
         "sched.mnext == len(allm)",
@@ -255,8 +258,16 @@ fn facts(s: &Value, g0: u64, g0pc: &str) -> Vec<(&'static str, String)> {
             [m] => format!(
                 "m{}: {}, {}",
                 m["id"],
-                if m["p"].is_null() { "no P" } else { "holds a P" },
-                if m["curg"].is_null() { "no curg" } else { "runs a g" }
+                if m["p"].is_null() {
+                    "no P"
+                } else {
+                    "holds a P"
+                },
+                if m["curg"].is_null() {
+                    "no curg"
+                } else {
+                    "runs a g"
+                }
             ),
             ms => format!("{} sysmon Ms", ms.len()),
         },

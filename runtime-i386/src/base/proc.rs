@@ -23,7 +23,6 @@ use crate::base::sys_linux_386::*;
 use crate::base::tls::getg;
 use core::ptr::null_mut;
 
-
 /// `acquirem()` (runtime1.go:579): no preemption of this M until `releasem`.
 #[inline(always)]
 pub fn acquirem() -> *mut m {

@@ -84,6 +84,15 @@ fn main() {
         }
     }
     print!("\n");
+    // Which P stole how many goroutines from which (Ps 0-7; not in Go: stealStats).
+    for (thief, row) in runtime_i386::base::runq::stealStats.iter().enumerate() {
+        for (victim, c) in row.iter().enumerate() {
+            let c = c.load(SeqCst);
+            if c != 0 {
+                print!("spawn: P{} stole {} from P{}\n", thief, c, victim);
+            }
+        }
+    }
     outln!(
         "spawn: {} goroutines from {} spawners each ran exactly once",
         n,

@@ -240,6 +240,11 @@ pub unsafe fn runqgrab(
 }
 
 // ANCHOR: runqsteal
+/// Not in Go: how many goroutines each P stole from each other P (thief, victim; Ps 0-7),
+/// for the book's stealing figure (the spawn example prints it).
+pub static stealStats: [[core::sync::atomic::AtomicU32; 8]; 8] =
+    [const { [const { core::sync::atomic::AtomicU32::new(0) }; 8] }; 8];
+
 /// `runqsteal(pp, p2, stealRunNextG)` (proc.go:6868-6890): steal half of p2's local queue
 /// into pp's; return one of the stolen gs (or nil).
 ///
@@ -250,6 +255,11 @@ pub unsafe fn runqsteal(pp: *mut p, p2: *mut p, stealRunNextG: bool) -> *mut g {
     let mut n = runqgrab(p2, &mut (*pp).runq, t, stealRunNextG);
     if n == 0 {
         return null_mut();
+    }
+    if let (Ok(thief @ 0..8), Ok(victim @ 0..8)) =
+        (usize::try_from((*pp).id), usize::try_from((*p2).id))
+    {
+        stealStats[thief][victim].fetch_add(n, core::sync::atomic::Ordering::Relaxed);
     }
     n -= 1;
     let gp = (*pp).runq[(t.wrapping_add(n) % RUNQ_LEN as u32) as usize];

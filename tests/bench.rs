@@ -58,3 +58,11 @@ fn bench_marker_writes_its_marker_to_stderr_and_empty_nothing() {
     let (out, err) = stdout_of("empty", &[], Env::Unset);
     assert_eq!((out.as_str(), err.as_str()), ("", ""));
 }
+
+#[test]
+fn bench_parallel_finishes_both_halves_at_one_and_two_ps() {
+    for env in [Env::Set("1"), Env::Set("2")] {
+        let (out, _) = stdout_of("bench_parallel", &["100000", "2"], env);
+        check_rounds(&out, "parallel", 100000, 2);
+    }
+}

@@ -288,20 +288,23 @@ def main():
     ours = lambda p: os.path.join(a.ours, p)  # noqa: E731
     gop = lambda p: os.path.join(a.go, p)  # noqa: E731
     for p in [ours(x) for x in ("empty", "bench_create", "bench_switch", "bench_live",
-                                "bench_marker", "syscalls", "mainpc", "goroutines")] + \
-             [gop(x) for x in ("empty", "create", "switch", "live", "marker")] + \
+                                "bench_marker", "syscalls", "mainpc", "goroutines",
+                                "bench_parallel")] + \
+             [gop(x) for x in ("empty", "create", "switch", "live", "marker", "parallel")] + \
              [a.floor, a.launcher, DYNAMIC]:
         if not os.access(p, os.X_OK):
             die(f"missing program {p}")
     have_strace = shutil.which("strace") is not None
     unset = {}
     gmp1 = {"GOMAXPROCS": "1"}
+    gmp2 = {"GOMAXPROCS": "2"}
 
     if a.check:
-        sizes = dict(startup=20, cn=2000, cr=2, sn=2000, sr=2, live=1000, runs=1)
+        sizes = dict(startup=20, cn=2000, cr=2, sn=2000, sr=2, live=1000, runs=1, pn=100_000,
+                     pr=1)
     else:
         sizes = dict(startup=a.startup_runs, cn=1_000_000, cr=3, sn=1_000_000, sr=3,
-                     live=10_000, runs=7)
+                     live=10_000, runs=7, pn=100_000_000, pr=3)
     gc.disable()
     t_start = time.monotonic()
 
@@ -356,6 +359,11 @@ def main():
     log("switch between two goroutines (GOMAXPROCS=1)")
     sn = sizes["sn"]
     switch = per_op("switch", ours("bench_switch"), gop("switch"), sn, sizes["sr"], gmp1, 2 * sn)
+    log("CPU-bound work on two goroutines, GOMAXPROCS=1 and =2")
+    pn = sizes["pn"]
+    par = {e: per_op("parallel", ours("bench_parallel"), gop("parallel"), pn, sizes["pr"], env, 1)
+           for e, env in (("1", gmp1), ("2", gmp2))}
+    speedup = {side: par["1"][side] / par["2"][side] for side in ("ours", "go")}
 
     # 4. Peak memory.
     log("peak RSS (ptrace at exit) and wait4 rusage")
@@ -439,6 +447,8 @@ def main():
         (f"peak RSS, {live_n:,} live goroutines (KiB)", rss["ours live"], rss["go live"], "KiB",
          0.25, "≤ 0.25"),
     ]
+    rows.append(("parallel speedup, GOMAXPROCS=2 over =1 (×, higher is better)",
+                 speedup["ours"], speedup["go"], "×", None, "ours ≥ 1.7"))
     if sys_ours is not None:
         rows.append(("system calls before main.main (all threads)", total(sys_ours),
                      total(sys_go), "", None, "—"))
@@ -457,6 +467,12 @@ def main():
                            f"{fmt_num(g_v)} {unit}".strip(), r, target, ttext2))
 
     md += ["", "Details of this run:", ""]
+    md.append(f"- Parallel work (scripts/bench/go/parallel, examples/bench_parallel.rs: two halves "
+              f"of {pn:,} xorshift rounds each, one on main, one on a goroutine), median ms: "
+              f"GOMAXPROCS=1 ours {par['1']['ours'] / 1e6:.0f}, Go {par['1']['go'] / 1e6:.0f}; "
+              f"GOMAXPROCS=2 ours {par['2']['ours'] / 1e6:.0f}, Go {par['2']['go'] / 1e6:.0f}: "
+              f"speedup ours {speedup['ours']:.2f}×, Go {speedup['go']:.2f}× "
+              f"(target ours ≥ 1.7: {'met' if speedup['ours'] >= 1.7 else '**missed**'}).")
     md.append(f"- Start-up, median (p10) of {rounds * BLOCK} runs each, interleaved in blocks of "
               f"{BLOCK} (after one unrecorded run): ours "
               f"{st_ours:.1f} µs ({p10[ours('empty')]:.1f}), Go {st_go:.1f} µs "

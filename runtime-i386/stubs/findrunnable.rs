@@ -11,8 +11,10 @@
 //  3. the global queue, if not empty: globrunqget(pp, 0);
 //  5. stealing, only if this M already spins or if fewer than half of the
 //     busy Ps (gomaxprocs - npidle) have a spinning M
-//     (2 * nmspinning < busy): spin (mp.spinning, sched.nmspinning += 1)
-//     and stealWork().
+//     (2 * nmspinning < busy): becomeSpinning(mp), then stealWork().
+// Other Ms share the global queue: call globrunqget holding
+// lock(schedlock()), and read sched.runqsize and sched.nmspinning/npidle with
+// atomic::loadi32.
 // A g from the global queue or stolen does not inherit the time slice.
 let _ = (mp, pp, sched);
 if true {

@@ -34,8 +34,10 @@ from pathlib import Path
 sys.dont_write_bytecode = True  # no __pycache__ in scripts/labs/
 HERE = Path(__file__).resolve().parent
 # The chapters, in boot order: the one list of the chapters' stop points.
+# The book's chapters with exercises: one per stop point (stages.txt), then the part after
+# the boot, which has no stop point of its own.
 CHAPTERS = [l.split("\t")[0] for l in (HERE.parent.parent / "runtime-i386" / "stages.txt").read_text().splitlines()
-            if l.strip() and not l.startswith("#")]
+            if l.strip() and not l.startswith("#")] + ["after-boot"]
 PACK_NAME = "gmp-boot-book-starter"
 INTEGRITY_POINTS = 5
 # What a copy of the project leaves out: build output, tools, history, caches.

@@ -467,6 +467,7 @@ pub fn mPark() {
 pub fn wakep() {
     // SAFETY: the scheduler's shared state, under its lock or atomically.
     unsafe {
+        // ANCHOR: exercise-wakep
         let sched = sched();
         // Be conservative about spinning threads, only start one if none exist already.
         if atomic::loadi32(&mut (*sched).nmspinning) != 0
@@ -490,6 +491,7 @@ pub fn wakep() {
         unlock(schedlock());
         startm(pp, true, false);
         releasem(mp);
+        // ANCHOR_END: exercise-wakep
     }
 }
 // ANCHOR_END: startm

@@ -202,6 +202,7 @@ pub unsafe fn runqgrab(
     batchHead: u32,
     stealRunNextG: bool,
 ) -> u32 {
+    // ANCHOR: exercise-runqgrab
     loop {
         let h = atomic::loadAcq(&mut (*pp).runqhead); // synchronize with other consumers
         let t = atomic::loadAcq(&mut (*pp).runqtail); // synchronize with the producer
@@ -237,6 +238,7 @@ pub unsafe fn runqgrab(
             return n; // cas-release, commits consume
         }
     }
+    // ANCHOR_END: exercise-runqgrab
 }
 
 // ANCHOR: runqsteal

@@ -103,6 +103,7 @@ pub unsafe fn retake(now: i64) -> u32 {
         }
         let pd = &mut (*pp).sysmontick;
         let s = atomic::load(&mut (*pp).status);
+        // ANCHOR: exercise-retake
         if s == _Prunning || s == _Psyscall {
             // Preempt G if it's running on the same schedtick for too long. This could be
             // from a single long-running goroutine or a sequence of goroutines run via
@@ -115,6 +116,7 @@ pub unsafe fn retake(now: i64) -> u32 {
                 preemptone(pp);
             }
         }
+        // ANCHOR_END: exercise-retake
     }
     0
 }

@@ -19,5 +19,5 @@ call	runtime_exit
 .section .rodata
 .Lexercise_g0_stack_msg:
 .ascii	"fatal error: exercise g0_stack: not implemented\n"
-.text
+.previous			// back to the function's section (go_asm.h TEXT)
 // ANCHOR_END: exercise-g0_stack

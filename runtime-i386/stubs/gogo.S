@@ -21,5 +21,5 @@ call	runtime_exit
 .section .rodata
 .Lexercise_gogo_msg:
 .ascii	"fatal error: exercise gogo: not implemented\n"
-.text
+.previous			// back to the function's section (go_asm.h TEXT)
 // ANCHOR_END: exercise-gogo

@@ -18,5 +18,5 @@ call	runtime_exit
 .section .rodata
 .Lexercise_rt0_386_msg:
 .ascii	"fatal error: exercise rt0_386: not implemented\n"
-.text
+.previous			// back to the function's section (go_asm.h TEXT)
 // ANCHOR_END: exercise-rt0_386

@@ -20,5 +20,5 @@ call	runtime_exit
 .section .rodata
 .Lexercise_tls_selftest_msg:
 .ascii	"fatal error: exercise tls: not implemented\n"
-.text
+.previous			// back to the function's section (go_asm.h TEXT)
 // ANCHOR_END: exercise-tls-selftest

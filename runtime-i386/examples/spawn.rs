@@ -69,8 +69,8 @@ fn main() {
     while DONE.load(SeqCst) < n {
         Gosched();
     }
-    for i in 0..n as usize {
-        let c = SEEN[i].load(SeqCst);
+    for (i, seen) in SEEN.iter().enumerate().take(n as usize) {
+        let c = seen.load(SeqCst);
         if c != 1 {
             print!("spawn: goroutine {} ran {} times\n", i, c);
             throw("spawn: a goroutine was lost or ran twice");

@@ -7,6 +7,11 @@
 //! plain load/store (x86 is TSO: a load is an acquire, a store a release); the 64-bit ones
 //! use `cmpxchg8b`, as atomic_386.s does.
 
+// Go's atomics take a field's address, and so do these: callers pass the address of a live,
+// aligned runtime field (a raw pointer, as everywhere in the runtime), which is the whole
+// contract; marking each `unsafe` would only move the same sentence to every call.
+#![allow(clippy::not_unsafe_ptr_arg_deref)]
+
 use core::sync::atomic::Ordering::{Acquire, Relaxed, Release, SeqCst};
 use core::sync::atomic::{AtomicBool, AtomicI32, AtomicI64, AtomicPtr, AtomicU32, AtomicU64};
 

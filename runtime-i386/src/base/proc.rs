@@ -35,10 +35,12 @@ pub fn acquirem() -> *mut m {
 }
 
 /// `releasem(mp)` (runtime1.go:586).
+///
+/// # Safety
+/// `mp` is the current M, as `acquirem` returned it.
 #[inline(always)]
-pub fn releasem(mp: *mut m) {
-    // SAFETY: mp is the current M (acquirem's result).
-    unsafe { (*mp).locks -= 1 };
+pub unsafe fn releasem(mp: *mut m) {
+    (*mp).locks -= 1;
 }
 
 /// `mcount()` (proc.go:5278): the Ms that exist.

@@ -17,6 +17,20 @@ fn one() -> std::sync::MutexGuard<'static, ()> {
     ONE.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// Whether to skip a check that needs a second thread: under qemu-i386 the runtime keeps to
+/// one M. When grading, that is a failure with the reason, never a pass (a stub would
+/// otherwise score); elsewhere the check is skipped, saying so.
+fn no_threads(what: &str) -> bool {
+    if !emulated() {
+        return false;
+    }
+    if std::env::var_os("LAB_GRADE_FDS").is_some() {
+        panic!("{what} needs a second thread, which the runtime does not start under qemu-i386: grade it on a machine that runs i386 programs natively");
+    }
+    println!("qemu-i386: one M: {what} not tested");
+    true
+}
+
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
@@ -28,9 +42,7 @@ fn text(b: &[u8]) -> String {
 fn a_goroutine_in_an_endless_loop_does_not_starve_main() {
     let _g = gmp_boot_book::graded();
     let _one = one();
-    if emulated() {
-        // No sysmon under qemu-i386: the spinner would run forever.
-        println!("qemu-i386: one M, no sysmon: preemption not tested");
+    if no_threads("preemption (sysmon)") {
         return;
     }
     preempted_within_a_second("debug");
@@ -101,8 +113,7 @@ fn within(limit: Duration, cmd: &mut std::process::Command) -> Option<std::proce
 fn wakep_starts_an_m_for_new_work() {
     let _g = gmp_boot_book::graded();
     let _one = one();
-    if emulated() {
-        println!("qemu-i386: one M: wakep leaves the P idle; not tested");
+    if no_threads("wakep") {
         return;
     }
     let mut seen = vec![];
@@ -202,7 +213,7 @@ fn a_million_goroutines_from_eight_spawners_each_run_once() {
             .filter_map(|w| w.split_once('=').map(|(_, c)| c.parse::<u64>().unwrap()))
             .sum();
         assert_eq!(per_m, 1_000_000, "{e}");
-        if n == "8" && !emulated() {
+        if n == "8" && !no_threads("stealing by several Ms") {
             assert!(ms >= 2, "one M ran everything at GOMAXPROCS=8: {e}");
         }
     }
@@ -251,6 +262,9 @@ fn stealing_under_stress_never_hangs_or_loses_a_goroutine() {
 fn a_fault_on_another_m_names_the_goroutine_and_ends_every_thread() {
     let _g = gmp_boot_book::graded();
     let _one = one();
+    if no_threads("a goroutine on another M (main never yields)") {
+        return;
+    }
     for n in ["1", "2", "8"] {
         let t = Instant::now();
         let out = run("overflowm", &[], Env::Set(n));

@@ -17,13 +17,9 @@ const CMD: Cmdline = Cmdline {
     }],
 };
 
-#[inline(never)]
-#[allow(unconditional_recursion)]
-fn deep(n: u32) -> u32 {
-    let buf = [n as u8; 256];
-    let r = core::hint::black_box(&buf)[0] as u32;
-    r + deep(n + 1) + core::hint::black_box(1)
-}
+#[path = "common/deep.rs"]
+mod common;
+use common::deep;
 
 fn main() {
     if goflags(&CMD).given(0) {

@@ -36,6 +36,11 @@ pub struct Snapshot {
     /// Who that is: g0 (`None`), or the goid of the g running.
     pub tls_goid: Option<u64>,
     pub links: [(&'static str, bool); 4],
+    /// `allm`, the head of the list of Ms (its address; 0 before mcommoninit).
+    pub allm: usize,
+    /// The stack pointer of the program where it stopped, as the reporter reads it (a few
+    /// frames below the stop point, on the same stack): which stack the CPU is on.
+    pub sp: usize,
     pub allp: &'static [PView],
     /// The idle list `sched.pidle → link → …`, by P id.
     pub idle: &'static [i32],
@@ -61,11 +66,15 @@ pub struct MView {
     pub curg: Option<u64>,
     pub procid: u64,
     pub g0_is_g0: bool,
+    /// m0.g0, the pointer itself (the figures resolve it against the globals' addresses).
+    pub g0: usize,
 }
 
 /// A g: its goid (g0 has 0), status, stack, guards, saved registers, where it starts and the
 /// word at its sched.sp (the return address a new goroutine's function will use).
 pub struct GView {
+    /// The g's own address (the figures resolve m0.tls[0] and other g pointers with it).
+    pub addr: usize,
     pub goid: u64,
     pub parentGoid: u64,
     pub status: &'static str,
@@ -73,8 +82,12 @@ pub struct GView {
     pub stackguard0: usize,
     pub stackguard1: usize,
     pub m_is_m0: bool,
+    /// g.m, the pointer itself.
+    pub m: usize,
     pub sched_sp: usize,
     pub sched_pc: usize,
+    /// g.sched.ctxt: the closure context gogo loads into DX.
+    pub sched_ctxt: usize,
     pub return_word: usize,
     pub startpc: usize,
 }
@@ -133,6 +146,7 @@ unsafe fn gview(gp: *const g) -> GView {
     let (sp, st) = ((*gp).sched.sp, (*gp).stack);
     let inside = sp != 0 && sp >= st.lo && sp.checked_add(4).is_some_and(|e| e <= st.hi);
     GView {
+        addr: gp as usize,
         goid: (*gp).goid,
         parentGoid: (*gp).parentGoid,
         status: gstatus_name((*gp).atomicstatus),
@@ -140,8 +154,10 @@ unsafe fn gview(gp: *const g) -> GView {
         stackguard0: (*gp).stackguard0,
         stackguard1: (*gp).stackguard1,
         m_is_m0: (*gp).m == m0(),
+        m: (*gp).m as usize,
         sched_sp: sp,
         sched_pc: (*gp).sched.pc,
+        sched_ctxt: (*gp).sched.ctxt as usize,
         return_word: if inside { *(sp as *const usize) } else { 0 },
         startpc: (*gp).startpc,
     }
@@ -197,6 +213,14 @@ fn globals_table() -> [GlobalView; 11] {
     ]
 }
 
+/// The stack pointer here: the reporter runs on the stack the program stopped on.
+fn current_sp() -> usize {
+    let sp: usize;
+    // SAFETY: reads %esp, nothing else.
+    unsafe { core::arch::asm!("mov {}, esp", out(reg) sp, options(nomem, nostack, preserves_flags)) };
+    sp
+}
+
 /// Reads the state, once.
 pub fn snapshot(stage: Stage) -> Snapshot {
     // SAFETY: one thread; every pointer below is nil or points at a live runtime structure.
@@ -237,6 +261,7 @@ pub fn snapshot(stage: Stage) -> Snapshot {
                 curg: (!(*m0).curg.is_null()).then(|| (*(*m0).curg).goid),
                 procid: (*m0).procid,
                 g0_is_g0: (*m0).g0 == g0,
+                g0: (*m0).g0 as usize,
             },
             g0: gview(g0),
             g0tls: (*m0).tls[0],
@@ -251,6 +276,8 @@ pub fn snapshot(stage: Stage) -> Snapshot {
                 ("m0.p == allp[0]", !allp.is_empty() && (*m0).p == allp[0]),
                 ("allp[0].m == &m0", !allp.is_empty() && (*allp[0]).m == m0),
             ],
+            allm: *runtime_allm.get() as usize,
+            sp: current_sp(),
             allp: collect(allp.len(), |i| pview(allp[i])),
             idle,
             allgs: collect(allgs.len(), |i| gview(allgs[i])),
@@ -336,17 +363,20 @@ fn json_fields(w: &mut dyn Write, s: &Snapshot) -> core::fmt::Result {
     write!(w, "]}},")?;
     write!(
         w,
-        "\"m0\":{{\"id\":{},\"p\":{},\"curg\":{},\"procid\":{}}},",
+        "\"m0\":{{\"id\":{},\"p\":{},\"curg\":{},\"procid\":{},\"g0\":{}}},\"allm\":{},\"sp\":{},",
         s.m0.id,
         Opt(s.m0.p),
         Opt(s.m0.curg),
-        s.m0.procid
+        s.m0.procid,
+        s.m0.g0,
+        s.allm,
+        s.sp
     )?;
     let g0 = &s.g0;
     write!(
         w,
-        "\"g0\":{{\"stack\":{{\"lo\":{},\"hi\":{}}},\"stackguard0\":{},\"stackguard1\":{},\"sched\":{{\"sp\":{},\"pc\":{},\"pcSymbol\":{}}}}},",
-        g0.stack.lo, g0.stack.hi, g0.stackguard0, g0.stackguard1, g0.sched_sp, g0.sched_pc, JsonSym(g0.sched_pc)
+        "\"g0\":{{\"addr\":{},\"m\":{},\"stack\":{{\"lo\":{},\"hi\":{}}},\"stackguard0\":{},\"stackguard1\":{},\"sched\":{{\"sp\":{},\"pc\":{},\"pcSymbol\":{}}}}},",
+        g0.addr, g0.m, g0.stack.lo, g0.stack.hi, g0.stackguard0, g0.stackguard1, g0.sched_sp, g0.sched_pc, JsonSym(g0.sched_pc)
     )?;
     write!(w, "\"g0tls\":{},\"links\":{{", s.g0tls)?;
     list(w, s.links, |w, (k, v)| write!(w, "\"{}\":{}", k, v))?;
@@ -371,9 +401,9 @@ fn json_fields(w: &mut dyn Write, s: &Snapshot) -> core::fmt::Result {
     list(w, s.allgs, |w, g| {
         write!(
             w,
-            "{{\"goid\":{},\"parentGoid\":{},\"status\":\"{}\",\"stack\":{{\"lo\":{},\"hi\":{}}},\"stackguard0\":{},\"sched\":{{\"sp\":{},\"pc\":{},\"pcSymbol\":{}}},\"returnSymbol\":{},\"startpc\":{}}}",
-            g.goid, g.parentGoid, g.status, g.stack.lo, g.stack.hi, g.stackguard0, g.sched_sp, g.sched_pc,
-            JsonSym(g.sched_pc), JsonSym(g.return_word), JsonSym(g.startpc)
+            "{{\"addr\":{},\"goid\":{},\"parentGoid\":{},\"status\":\"{}\",\"m\":{},\"stack\":{{\"lo\":{},\"hi\":{}}},\"stackguard0\":{},\"sched\":{{\"sp\":{},\"pc\":{},\"pcSymbol\":{},\"ctxt\":{},\"ctxtSymbol\":{}}},\"returnSymbol\":{},\"startpc\":{}}}",
+            g.addr, g.goid, g.parentGoid, g.status, g.m, g.stack.lo, g.stack.hi, g.stackguard0, g.sched_sp, g.sched_pc,
+            JsonSym(g.sched_pc), g.sched_ctxt, JsonSym(g.sched_ctxt), JsonSym(g.return_word), JsonSym(g.startpc)
         )
     })?;
     write!(w, "],\"globals\":[")?;

@@ -217,7 +217,9 @@ fn globals_table() -> [GlobalView; 11] {
 fn current_sp() -> usize {
     let sp: usize;
     // SAFETY: reads %esp, nothing else.
-    unsafe { core::arch::asm!("mov {}, esp", out(reg) sp, options(nomem, nostack, preserves_flags)) };
+    unsafe {
+        core::arch::asm!("mov {}, esp", out(reg) sp, options(nomem, nostack, preserves_flags))
+    };
     sp
 }
 

@@ -21,7 +21,13 @@ fn target(s: &Value, addr: u64) -> Option<String> {
     }
     for g in s["globals"].as_array().unwrap() {
         if u(&g["addr"]) == addr {
-            return Some(g["name"].as_str().unwrap().trim_start_matches("runtime.").to_string());
+            return Some(
+                g["name"]
+                    .as_str()
+                    .unwrap()
+                    .trim_start_matches("runtime.")
+                    .to_string(),
+            );
         }
     }
     for g in s["allgs"].as_array().unwrap() {
@@ -124,7 +130,12 @@ pub fn globals(s: &Value, source: &str) -> String {
     )
     .unwrap();
     writeln!(f, "  allp[\"runtime.allp · []*p<br/>len {}\"]", allp.len()).unwrap();
-    writeln!(f, "  allgs[\"runtime.allgs · []*g<br/>len {}\"]", allgs.len()).unwrap();
+    writeln!(
+        f,
+        "  allgs[\"runtime.allgs · []*g<br/>len {}\"]",
+        allgs.len()
+    )
+    .unwrap();
     writeln!(
         f,
         "  values[\"gomaxprocs {} · mainStarted {}<br/>physPageSize {}\"]",
@@ -235,8 +246,11 @@ pub fn gogo(before: &Value, after: &Value, before_stop: &str, source: &str) -> S
             )
         };
         writeln!(f, "    {tag}cpu[\"{cpu}\"]").unwrap();
-        writeln!(f, "    {tag}tls[\"m0.tls[0]<br/>the TLS slot, at %gs:0 - 4\"]")
-            .unwrap();
+        writeln!(
+            f,
+            "    {tag}tls[\"m0.tls[0]<br/>the TLS slot, at %gs:0 - 4\"]"
+        )
+        .unwrap();
         writeln!(
             f,
             "    {tag}g0[\"g0<br/>stack {} bytes<br/>g0.sched.sp = {} ({})\"]",

@@ -178,8 +178,8 @@ pub fn globals(s: &Value, source: &str) -> String {
     // m0.curg and m0.tls[0] name the same g once execute has run: one arrow for both then.
     let curg = s["m0"]["curg"].as_u64().map(|g| format!("g{g}"));
     let tls = target(s, u(&s["g0tls"]));
-    if curg.is_some() && curg == tls {
-        writeln!(f, "  m0 -- \"curg, tls[0]\" --> {}", curg.unwrap()).unwrap();
+    if let Some(g) = curg.as_ref().filter(|_| curg == tls) {
+        writeln!(f, "  m0 -- \"curg, tls[0]\" --> {g}").unwrap();
     } else {
         if let Some(g) = curg {
             writeln!(f, "  m0 -- \"curg\" --> {g}").unwrap();

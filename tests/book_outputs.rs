@@ -165,16 +165,6 @@ fn layout_table() -> String {
     t
 }
 
-/// What stages.txt says of a stage's stop point ("in execute, after schedule found g1, ...").
-fn stage_description(stage: &str) -> String {
-    let stages = include_str!("../runtime-i386/stages.txt");
-    stages
-        .lines()
-        .find_map(|l| l.strip_prefix(stage)?.strip_prefix('\t'))
-        .unwrap_or_else(|| panic!("no stage {stage} in stages.txt"))
-        .to_string()
-}
-
 /// The snapshots of this test: the chapter outputs, what changed in each chapter that prints
 /// the runtime's state (`NAME-changes`), then the figures and the layout table.
 fn names() -> Vec<String> {
@@ -226,7 +216,6 @@ fn generate(name: &str) -> String {
         "gogo-figure" => figures::gogo(
             &state("mstart"),
             &state("gogo"),
-            &stage_description("mstart"),
             "cargo run --example mstart -- --json; cargo run --example gogo -- --json",
         ),
         "schedinit-figure" => figure_ps(&state("schedinit"), false, "schedinit"),

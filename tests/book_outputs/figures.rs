@@ -217,20 +217,15 @@ pub fn globals(s: &Value, source: &str) -> String {
 /// `mstart` program), `after` the state at runtime.main's first instruction (the `gogo`
 /// program). The registers gogo loads come from the gobuf as it was before; where SP is and
 /// who m0.tls[0] names are read from each state.
-pub fn gogo(before: &Value, after: &Value, before_stop: &str, source: &str) -> String {
+pub fn gogo(before: &Value, after: &Value, source: &str) -> String {
     let mut f = format!("%% generated from `{source}`; do not edit\nflowchart TB\n");
     let goid = u(&before["m0"]["curg"]);
     let (g1b, g1a) = (allg(before, goid), allg(after, goid));
     let gn = format!("g{goid}");
     let sym = |v: &Value| v.as_str().unwrap_or("0").to_string();
     for (tag, s, g1, title) in [
-        ("b", before, g1b, format!("before: {before_stop}")),
-        (
-            "a",
-            after,
-            g1a,
-            "after: gogo has jumped to runtime.main".to_string(),
-        ),
+        ("b", before, g1b, "before gogo: in execute"),
+        ("a", after, g1a, "after gogo: in runtime.main"),
     ] {
         writeln!(f, "  subgraph {tag}[\"{title}\"]\n    direction LR").unwrap();
         let sp_on = stack_of(s, u(&s["sp"]));
@@ -248,7 +243,7 @@ pub fn gogo(before: &Value, after: &Value, before_stop: &str, source: &str) -> S
         writeln!(f, "    {tag}cpu[\"{cpu}\"]").unwrap();
         writeln!(
             f,
-            "    {tag}tls[\"m0.tls[0]<br/>the TLS slot, at %gs:0 - 4\"]"
+            "    {tag}tls[\"m0.tls[0], the TLS slot<br/>what getg() reads\"]"
         )
         .unwrap();
         writeln!(

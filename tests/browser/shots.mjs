@@ -31,7 +31,12 @@ try {
         const book = path.join(repo, 'book');
         const server = http.createServer((req, res) => {
             const p = path.join(book, decodeURIComponent(new URL(req.url, 'http://x').pathname));
-            try { res.end(fs.readFileSync(fs.statSync(p).isDirectory() ? path.join(p, 'index.html') : p)); } catch { res.writeHead(404).end(); }
+            const TYPES = { '.html': 'text/html', '.svg': 'image/svg+xml', '.css': 'text/css', '.js': 'text/javascript' };
+            try {
+                const f = fs.statSync(p).isDirectory() ? path.join(p, 'index.html') : p;
+                res.writeHead(200, { 'content-type': TYPES[path.extname(f)] || 'application/octet-stream' });
+                res.end(fs.readFileSync(f));
+            } catch { res.writeHead(404).end(); }
         });
         await new Promise((r) => server.listen(0, '127.0.0.1', r));
         const [name, ...flags] = rest;

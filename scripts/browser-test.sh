@@ -5,7 +5,9 @@
 #   2. tests/browser/check-browser.mjs  every page in headless Chromium (Debian's
 #                                       /usr/bin/chromium, installed by `scripts/setup.sh
 #                                       test`): no JS error, no failed request, every mermaid
-#                                       figure rendered, search works; screenshot of
+#                                       figure rendered, search works, every figure's SVG
+#                                       image shown on print.html under print media and on
+#                                       every page without JavaScript; screenshot of
 #                                       schedinit.html into target/browser/
 # Needs node >= 20 and npm; installs tests/browser's pinned playwright-core (npm ci) only
 # when tests/browser/node_modules is missing or the package files changed. It never

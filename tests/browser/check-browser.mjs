@@ -13,6 +13,12 @@
 // checks mdBook's search (press "s", type the query, expect at least one result). Saves a
 // full-page screenshot of schedinit.html. Prints one line per page and, last, exactly
 // `N passed, M failed` (pages as units); exit status 1 on any failure.
+//
+// The book's figures (<figure class="book-figure">: mermaid's source and an <img> of its SVG
+// rendering, chapters-src/generated/NAME-figure.svg): on every page, with JavaScript, mermaid
+// draws each one and its <img> is hidden; on print.html under print media every figure of
+// the book is its <img>, loaded and visible, and no mermaid drawing or source shows; and
+// again without JavaScript, on every page with figures, each is its loaded, visible <img>.
 
 import fs from 'node:fs';
 import http from 'node:http';
@@ -110,6 +116,43 @@ const MERMAID_STATUS = `(${mermaidContainers.toString()})().map((el, i) => {
     return { i, ok: true, kind: role || svg.id, size: Math.round(r.width) + 'x' + Math.round(r.height) };
 })`;
 
+// The book's figures on a page: for each <figure class="book-figure">, whether its <img> (the
+// SVG rendering) is visible and loaded, and whether mermaid's <pre> is visible and drawn.
+const FIGURE_STATUS = `[...document.querySelectorAll('figure.book-figure')].map((fig) => {
+    const shown = (el) => !!el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+    const img = fig.querySelector('img.figure-svg');
+    const pre = fig.querySelector('pre.mermaid');
+    const r = img ? img.getBoundingClientRect() : null;
+    return {
+        id: fig.id || '(no id)',
+        img: !!img,
+        src: img ? img.getAttribute('src') : '',
+        imgShown: shown(img) && r.width > 0 && r.height > 0,
+        imgLoaded: !!img && img.complete && img.naturalWidth > 0,
+        svgFile: !!img && /\.svg$/.test(img.getAttribute('src') || ''),
+        preShown: shown(pre),
+        drawn: !!pre && !!pre.querySelector('svg'),
+    };
+})`;
+
+/** Problems with a page's figures: `mode` is 'js' (mermaid draws them), 'print' or 'nojs'
+ * (each must be its SVG <img>). */
+function figureProblems(figs, mode) {
+    const out = [];
+    for (const f of figs) {
+        if (!f.img || !f.svgFile) { out.push(`figure ${f.id}: no <img class="figure-svg"> of an .svg`); continue; }
+        if (mode === 'js') {
+            if (!f.drawn || !f.preShown) out.push(`figure ${f.id}: mermaid did not draw it`);
+            if (f.imgShown) out.push(`figure ${f.id}: its SVG <img> shows beside mermaid's drawing`);
+        } else {
+            if (!f.imgLoaded) out.push(`figure ${f.id} (${mode}): its SVG ${f.src} did not load`);
+            if (!f.imgShown) out.push(`figure ${f.id} (${mode}): its SVG <img> is not visible`);
+            if (f.preShown) out.push(`figure ${f.id} (${mode}): mermaid's ${f.drawn ? 'drawing' : 'source'} shows`);
+        }
+    }
+    return out;
+}
+
 // ---------------------------------------------------------------- the run
 const pages = fs.readdirSync(BOOK).filter((f) => f.endsWith('.html')).sort();
 const server = await serve(BOOK);
@@ -121,6 +164,12 @@ let context;
 let exitCode = 0;
 let passed = 0;
 let failed = 0;
+// The pages with figures and how many, from the built HTML (print.html must show them all).
+const figurePages = new Map(
+    pages.filter((name) => name !== 'print.html')
+        .map((name) => [name, (fs.readFileSync(path.join(BOOK, name), 'utf8').match(/<figure class="book-figure"/g) || []).length])
+        .filter(([, n]) => n > 0),
+);
 try {
     context = await chromium.launchPersistentContext(userDataDir, {
         executablePath: CHROMIUM,
@@ -211,6 +260,25 @@ try {
             }
             await page.waitForLoadState('networkidle', { timeout: 15_000 }).catch(() => {});
 
+            // The book's figures, drawn by mermaid; on print.html, also as printed.
+            const figs = await page.evaluate(FIGURE_STATUS);
+            if (figs.length) {
+                problems.push(...figureProblems(figs, 'js'));
+                if (name !== 'print.html' && figs.length !== figurePages.get(name)) {
+                    problems.push(`${figs.length} figures in the page, ${figurePages.get(name)} in its HTML`);
+                }
+                notes.push(`figures: ${figs.length} (${figs.map((f) => f.id).join(', ')}), drawn by mermaid`);
+            }
+            if (name === 'print.html') {
+                await page.emulateMedia({ media: 'print' });
+                const printed = await page.evaluate(FIGURE_STATUS);
+                await page.emulateMedia({ media: null });
+                problems.push(...figureProblems(printed, 'print'));
+                const want = [...figurePages.values()].reduce((a, b) => a + b, 0);
+                if (printed.length !== want) problems.push(`print: ${printed.length} figures, the chapters have ${want}`);
+                notes.push(`print media: ${printed.filter((f) => f.imgShown && f.imgLoaded).length}/${printed.length} figures shown as their SVG image`);
+            }
+
             if (name === 'print.html') {
                 const calls = await page.evaluate(() => window.__bookPrintCalls || 0);
                 notes.push(`window.print() called ${calls} time(s)`);
@@ -259,6 +327,40 @@ try {
             for (const p of [...new Set(problems)]) console.log(`        ${name}: ${p}`);
         }
         for (const n of [...new Set(notes)]) console.log(`        ${n}`);
+    }
+    // Without JavaScript: every page with figures shows each as its SVG image.
+    const nojs = await chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    });
+    try {
+        const ctx = await nojs.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
+        await ctx.route((url) => url.origin !== origin, (route) => route.abort('blockedbyclient'));
+        for (const name of [...figurePages.keys(), 'print.html']) {
+            const page = await ctx.newPage();
+            let problems = [];
+            let figs = [];
+            try {
+                await page.goto(`${origin}/${name}`, { waitUntil: 'load', timeout: NAV_TIMEOUT_MS });
+                figs = await page.evaluate(FIGURE_STATUS);
+                problems = figureProblems(figs, 'nojs');
+                if (figs.length === 0) problems.push('no figures without JavaScript');
+            } catch (e) {
+                problems.push(`could not load: ${String(e.message || e).split('\n')[0]}`);
+            }
+            await page.close();
+            if (problems.length === 0) {
+                passed++;
+                console.log(`ok    ${name} without JavaScript: ${figs.length} figure(s) shown as their SVG image`);
+            } else {
+                failed++;
+                console.log(`FAIL  ${name} without JavaScript`);
+                for (const p of problems) console.log(`        ${name}: ${p}`);
+            }
+        }
+    } finally {
+        await nojs.close();
     }
     if (!pages.includes(SHOT_PAGE)) {
         console.log(`FAIL  ${SHOT_PAGE}: not in the book, no screenshot taken`);

@@ -39,6 +39,12 @@ const TRACE_FILTERS: &[(&str, &str)] = &[
         r"\bprocessorVersionInfo=0x[0-9a-fA-F]+",
         "processorVersionInfo=[cpu]",
     ),
+    // The GDT entry the kernel chose for the TLS (12 on Linux x86_64 natively, 6 under
+    // qemu-i386).
+    (
+        r"\bset_thread_area gave entry \d+",
+        "set_thread_area gave entry [entry]",
+    ),
     // The vDSO's system-call entry: natively there is one; under qemu-i386 there is none.
     (
         r" AT_SYSINFO=0x[0-9a-fA-F]+ \(system calls now use __kernel_vsyscall\)|; no AT_SYSINFO: system calls keep using int \$0x80",

@@ -45,15 +45,17 @@
 
     // One box of the figure: a title and its (field, value) rows; `key` is its name in
     // `changed` ("m0", "allp.3", ...).
-    function box(key, title, fields, changed, extraClass) {
+    function box(key, title, fields, changed, extraClass, before) {
         const isNew = changed.has(key);
         const b = el('div', { class: `bs-box ${extraClass || ''}${isNew ? ' bs-new' : ''}`, 'data-box': key });
         b.append(el('div', { class: 'bs-title', text: title }));
         const t = el('table');
         for (const [name, value] of fields) {
             const hot = isNew || changed.has(`${key}.${name}`);
+            const was = before && before[`${key}.${name}`];
             const row = el('tr', { class: hot ? 'bs-changed' : '', 'data-field': `${key}.${name}` },
-                el('th', { text: name }), el('td', { text: value }));
+                el('th', { text: name }),
+                el('td', {}, value, was != null ? el('span', { class: 'bs-was', text: ` (was ${was})` }) : null));
             t.append(row);
         }
         b.append(t);
@@ -65,18 +67,18 @@
         const changed = new Set(step.changed);
         const fig = el('div', { class: 'bs-figure', role: 'figure', 'aria-label': `The runtime's state after step ${step.n}` });
         const top = el('div', { class: 'bs-row' });
-        top.append(box('m0', 'm0 (the main thread)', s.m0, changed));
-        top.append(box('g0', 'g0 (m0\'s scheduling stack)', s.g0, changed));
-        top.append(box('sched', 'sched', s.sched, changed));
-        top.append(box('runtime', 'runtime', s.runtime, changed));
+        top.append(box('m0', 'm0 (the main thread)', s.m0, changed, '', step.before));
+        top.append(box('g0', 'g0 (m0\'s scheduling stack)', s.g0, changed, '', step.before));
+        top.append(box('sched', 'sched', s.sched, changed, '', step.before));
+        top.append(box('runtime', 'runtime', s.runtime, changed, '', step.before));
         fig.append(top);
         const ps = el('div', { class: 'bs-row bs-allp' });
         ps.append(el('div', { class: 'bs-label', text: s.allp.length ? `allp (${s.allp.length} Ps)` : 'allp: empty (procresize makes the Ps)' }));
-        for (const p of s.allp) ps.append(box(`allp.${p.id}`, `P${p.id}`, p.fields, changed, 'bs-p'));
+        for (const p of s.allp) ps.append(box(`allp.${p.id}`, `P${p.id}`, p.fields, changed, 'bs-p', step.before));
         fig.append(ps);
         const gs = el('div', { class: 'bs-row bs-allgs' });
         gs.append(el('div', { class: 'bs-label', text: s.allgs.length ? 'allgs (new g)' : 'allgs: empty (newproc makes the main g)' }));
-        for (const g of s.allgs) gs.append(box(`allgs.${g.goid}`, `g${g.goid}`, g.fields, changed, 'bs-g'));
+        for (const g of s.allgs) gs.append(box(`allgs.${g.goid}`, `g${g.goid}`, g.fields, changed, 'bs-g', step.before));
         fig.append(gs);
         return fig;
     }

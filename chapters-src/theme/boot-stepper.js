@@ -83,6 +83,58 @@
         return fig;
     }
 
+    // The box a pointer value names: `P3` → allp.3, `g1`/`&g1` → allgs.1, `&g0` → g0,
+    // `m0`/`&m0` → m0; null for anything else (nil, numbers).
+    function target(value) {
+        let m = /^P(\d+)$/.exec(value);
+        if (m) return `allp.${m[1]}`;
+        m = /^&?g(\d+)$/.exec(value);
+        if (m) return m[1] === '0' ? 'g0' : `allgs.${m[1]}`;
+        if (value === 'm0' || value === '&m0') return 'm0';
+        return null;
+    }
+
+    // Arrows for the pointers the step changed (m0.p → P0, P0.runnext → g1, ...), drawn
+    // over the figure once it is laid out, from the field's row to the box it points at.
+    function drawArrows(fig, step) {
+        fig.querySelector('svg.bs-arrows')?.remove();
+        const base = fig.getBoundingClientRect();
+        if (!base.width) return;
+        const svgNS = 'http://www.w3.org/2000/svg';
+        const svg = document.createElementNS(svgNS, 'svg');
+        svg.setAttribute('class', 'bs-arrows');
+        svg.setAttribute('width', base.width);
+        svg.setAttribute('height', base.height);
+        svg.setAttribute('aria-hidden', 'true');
+        const id = `bs-head-${Math.random().toString(36).slice(2)}`;
+        svg.innerHTML = `<defs><marker id="${id}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"></path></marker></defs>`;
+        let n = 0;
+        for (const key of step.changed) {
+            const row = fig.querySelector(`tr[data-field="${CSS.escape(key)}"]`);
+            if (!row) continue;
+            const to = target(row.querySelector('td')?.firstChild?.textContent || '');
+            const box = to && fig.querySelector(`.bs-box[data-box="${CSS.escape(to)}"]`);
+            const from = row.closest('.bs-box');
+            if (!box || box === from) continue;
+            const a = row.getBoundingClientRect();
+            const b = box.getBoundingClientRect();
+            const x1 = a.right - base.left - 4;
+            const y1 = a.top + a.height / 2 - base.top;
+            // To the middle of the target box's nearest side (top if it is below, else left/right).
+            let x2, y2;
+            if (b.top - base.top > y1 + 10) { x2 = b.left + Math.min(30, b.width / 2) - base.left; y2 = b.top - base.top; }
+            else if (b.bottom - base.top < y1 - 10) { x2 = b.left + Math.min(30, b.width / 2) - base.left; y2 = b.bottom - base.top; }
+            else { x2 = (b.left > a.right ? b.left : b.right) - base.left; y2 = b.top + 12 - base.top; }
+            const path = document.createElementNS(svgNS, 'path');
+            const mx = (x1 + x2) / 2;
+            path.setAttribute('d', `M${x1},${y1} C${Math.max(x1, mx) + 30},${y1} ${x2},${(y1 + y2) / 2} ${x2},${y2}`);
+            path.setAttribute('marker-end', `url(#${id})`);
+            svg.append(path);
+            n++;
+        }
+        if (n) fig.append(svg);
+    }
+
     // A stepper over `list` (steps of BOOT_STEPS) in `root`. opts.full: the page's stepper
     // (keyboard, the address's #step-N / #at-CHAPTER, the jump menu); otherwise a chapter's
     // small one (buttons, and a link to the full stepper at the step shown).
@@ -132,6 +184,8 @@
                 el('div', { class: 'bs-links' }, 'Go 1.22: ', goLink(st.go), ' · ours: ', ourLink(st)),
             );
             fig.replaceChildren(figure(st));
+            const f = fig.firstChild;
+            requestAnimationFrame(() => drawArrows(f, st));
             const n = st.changed.length;
             legend.textContent = st.n === 1
                 ? 'The first step: the state as rt0_go starts. In the steps after it, what the step changed is highlighted.'
@@ -145,6 +199,7 @@
             if (opts.full && !quiet && history.replaceState) history.replaceState(null, '', `#step-${st.n}`);
         }
 
+        window.addEventListener('resize', () => drawArrows(fig.firstChild, list[at]));
         prev.addEventListener('click', () => show(at - 1));
         next.addEventListener('click', () => show(at + 1));
         if (!opts.full) {

@@ -172,6 +172,10 @@ async function checkStepper(page, origin) {
     await page.locator('#boot-stepper .bs-jump').selectOption(options[3]);
     s = await state();
     if (s.figure === before.figure) problems.push('stepper: the jump did not change the figure');
+    // procresize (schedinit's point) points m0.p at P0 and sched.pidle at P1: two arrows.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+    const arrows = await page.locator('#boot-stepper svg.bs-arrows > path').count();
+    if (s.step === 11 && arrows < 2) problems.push(`stepper: step 11 draws ${arrows} arrows for the pointers it changed (m0.p, sched.pidle)`);
     notes.push(`stepper: ${s0.total} steps; Next, Prev, ArrowRight, ArrowLeft and ${options.length} chapter points step as they say`);
     // Opened at a chapter's point, as the chapters' links do.
     await page.goto(`${origin}/${STEPPER_PAGE}#at-newproc`, { waitUntil: 'load' });

@@ -203,7 +203,8 @@
         prev.addEventListener('click', () => show(at - 1));
         next.addEventListener('click', () => show(at + 1));
         if (!opts.full) {
-            show(list.length - 1, true);
+            const i = list.findIndex((s) => s.n === opts.start);
+            show(i >= 0 ? i : list.length - 1, true);
             return;
         }
         jump.addEventListener('change', () => { if (jump.value) show(Number(jump.value) - 1); });
@@ -251,13 +252,14 @@
         }
         if (root) stepper(root, steps, { full: true });
         // A chapter's small stepper: the steps it explains, or (a chapter with none of its
-        // own) the step where its program stops.
+        // own: gogo, whose switch happens between two traced steps) the step where its
+        // program stops and the one after it. It opens at the chapter's point.
         for (const m of minis) {
             const name = m.getAttribute('data-chapter');
             let list = steps.filter((s) => s.chapter === name);
             const c = (window.BOOT_STEP_CHAPTERS || []).find((c) => c.name === name);
-            if (list.length === 0 && c) list = [steps[c.step - 1]];
-            if (list.length) stepper(m, list, { full: false });
+            if (list.length === 0 && c) list = steps.slice(c.step - 1, c.step + 1);
+            if (list.length) stepper(m, list, { full: false, start: c ? c.step : null });
         }
     }
     if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);

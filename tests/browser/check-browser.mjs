@@ -195,14 +195,16 @@ async function checkMiniStepper(page) {
     const counter = mini.locator('.bs-counter');
     if ((await counter.count()) !== 1) return { problems: ['small stepper: not drawn'], notes: [] };
     const first = await counter.textContent();
-    const prev = mini.locator('.bs-prev');
     let note = `small stepper at ${JSON.stringify(first)}`;
-    if (await prev.isEnabled()) {
+    for (const [cls, label] of [['.bs-prev', 'Prev'], ['.bs-next', 'Next']]) {
+        const button = mini.locator(cls);
+        if (!(await button.isEnabled())) continue;
         const fig = await mini.locator('.bs-figure').innerHTML();
-        await prev.click();
-        if ((await counter.textContent()) === first) problems.push('small stepper: Prev did not step');
-        if ((await mini.locator('.bs-figure').innerHTML()) === fig) problems.push('small stepper: Prev did not change the figure');
-        note += ', Prev steps';
+        await button.click();
+        if ((await counter.textContent()) === first) problems.push(`small stepper: ${label} did not step`);
+        if ((await mini.locator('.bs-figure').innerHTML()) === fig) problems.push(`small stepper: ${label} did not change the figure`);
+        note += `, ${label} steps`;
+        break;
     }
     return { problems, notes: [note] };
 }

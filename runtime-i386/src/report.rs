@@ -444,8 +444,8 @@ fn json_fields(w: &mut dyn Write, s: &Snapshot) -> core::fmt::Result {
 static STEPS: Global<u32> = Global::new(0);
 
 /// One step of the boot (`BOOTTRACE=json`): a JSON object on standard error with the step's
-/// number, its name, its trace line, where it is in our source and in Go's, and the
-/// runtime's state after it.
+/// number, its name, its trace line, where it is in our source and in Go's, the goid of the
+/// g in m0's TLS slot (when not g0), and the runtime's state after it.
 pub fn step(name: &str, src: (&'static str, u32), line: core::fmt::Arguments) {
     // SAFETY: one thread; STEPS is this reporter's own counter.
     let n = unsafe {
@@ -462,13 +462,15 @@ pub fn step(name: &str, src: (&'static str, u32), line: core::fmt::Arguments) {
     let mut w = FdWriter::<4096>::new(2);
     let _ = write!(
         w,
-        "{{\"step\":{},\"where\":{},\"trace\":{},\"src\":\"{}:{}\",\"go\":\"{}\",\"state\":{{",
+        "{{\"step\":{},\"where\":{},\"trace\":{},\"src\":\"{}:{}\",\"go\":\"{}\",\"tlsGoid\":{},\"state\":{{",
         n,
         JsonStr(name.as_bytes()),
         JsonStr(text.as_bytes()),
         src.0,
         src.1,
-        go
+        go,
+        // Whose g m0.tls[0] holds when it is not g0 (null: 0 or &g0; see g0tls).
+        Opt(snap.tls_goid)
     );
     let _ = json_fields(&mut w, &snap);
     let _ = writeln!(w, "}}}}");

@@ -95,12 +95,14 @@ bench:
 	scripts/bench/bench.sh
 
 # Regenerate the book's outputs, figures and tables from the running runtime: they are insta
-# snapshots (chapters-src/generated/*.snap), rewritten in place. One at a time: a second
-# `make generated` waits for the first (they write the same files).
+# snapshots (chapters-src/generated/*.snap), rewritten in place; then each mermaid figure is
+# rendered to SVG beside its snapshot (NAME-figure.svg, headless Chromium: what print and
+# readers without JavaScript see; tests/figures.rs checks they are current). One at a time:
+# a second `make generated` waits for the first (they write the same files).
 generated:
-	scripts/setup.sh go
+	scripts/setup.sh test go
 	@mkdir -p target
-	flock target/generated.lock sh -c 'INSTA_UPDATE=always $(CARGO) test --test book_outputs && INSTA_UPDATE=always $(CARGO) test --test go_diff'
+	flock target/generated.lock sh -c 'INSTA_UPDATE=always $(CARGO) test --test book_outputs && INSTA_UPDATE=always $(CARGO) test --test boot_stepper && INSTA_UPDATE=always $(CARGO) test --test go_diff && scripts/render-figures.sh'
 
 # Review, one by one, the snapshots a failed test left beside the book's (NAME.snap.new):
 # cargo-insta shows each difference, and accepts or rejects it.

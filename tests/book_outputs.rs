@@ -1,5 +1,5 @@
 //! The book's generated material, checked for drift: each chapter program's real output,
-//! the four figures (mermaid, drawn from the programs' `--json` state and boot trace) and
+//! the five figures (mermaid, drawn from the programs' `--json` state and boot trace) and
 //! the struct-layout table (from `runtime_i386::LAYOUT`).
 //!
 //! Each is an insta snapshot in chapters-src/generated/ (`NAME.snap`), which the book
@@ -17,6 +17,8 @@ use std::fmt::Write;
 
 #[path = "book_outputs/changes.rs"]
 mod changes;
+#[path = "book_outputs/figures.rs"]
+mod figures;
 use std::path::Path;
 
 /// The book's outputs are made with the article's GOMAXPROCS=8, in an environment of
@@ -40,30 +42,6 @@ fn run(name: &str, env: &[(&str, &str)]) -> String {
 
 fn state(name: &str) -> Value {
     clean_state(name, &[("GOMAXPROCS", GOMAXPROCS)]).unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn figure_globals(s: &Value) -> String {
-    let mut f = String::from(
-        "%% generated from `cargo run --example globals -- --json`; do not edit\nflowchart TB\n",
-    );
-    f += "  subgraph bss[\"runtime globals (.bss, all zero before rt0_go)\"]\n";
-    let globals = s["globals"].as_array().unwrap();
-    for (i, g) in globals.iter().enumerate() {
-        writeln!(
-            f,
-            "    v{i}[\"{}<br/>{} · {} bytes\"]",
-            g["name"].as_str().unwrap(),
-            g["type"].as_str().unwrap(),
-            g["size"]
-        )
-        .unwrap();
-    }
-    // Invisible links lay the boxes out in rows of four instead of one long line.
-    for i in 4..globals.len() {
-        writeln!(f, "    v{} ~~~ v{i}", i - 4).unwrap();
-    }
-    f += "  end\n";
-    f
 }
 
 fn figure_ps(s: &Value, with_g: bool, source: &str) -> String {
@@ -204,6 +182,7 @@ fn names() -> Vec<String> {
                 "schedinit-figure",
                 "newproc-figure",
                 "mstart-figure",
+                "gogo-figure",
                 "layout",
             ]
             .map(String::from),
@@ -230,7 +209,15 @@ fn changes_since_previous(chapter: &str) -> String {
 /// The content of snapshot `name`, before filtering.
 fn generate(name: &str) -> String {
     match name {
-        "globals-figure" => figure_globals(&state("globals")),
+        "globals-figure" => figures::globals(
+            &state("mainpc"),
+            &format!("GOMAXPROCS={GOMAXPROCS} cargo run --example mainpc -- --json"),
+        ),
+        "gogo-figure" => figures::gogo(
+            &state("mstart"),
+            &state("gogo"),
+            "cargo run --example mstart -- --json; cargo run --example gogo -- --json",
+        ),
         "schedinit-figure" => figure_ps(&state("schedinit"), false, "schedinit"),
         "newproc-figure" => figure_ps(&state("newproc"), true, "newproc"),
         "mstart-figure" => figure_mstart(&run("mainpc", &[("BOOTTRACE", "1")])),

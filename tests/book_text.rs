@@ -89,3 +89,49 @@ fn every_glossary_term_is_linked_from_a_chapter() {
         "glossary terms no chapter links to (link the first use): {unlinked:?}"
     );
 }
+
+/// Every `{{#include file:ANCHOR}}` in the book names a file that exists and an anchor that
+/// file defines (mdBook renders a missing anchor as an empty listing, silently).
+#[test]
+fn every_include_anchor_exists() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("chapters-src");
+    let mut checked = 0;
+    let mut pages = vec![root.clone(), root.join("generated")];
+    let mut files = Vec::new();
+    while let Some(dir) = pages.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "md") {
+                files.push(p);
+            }
+        }
+    }
+    for md in files {
+        let text = std::fs::read_to_string(&md).unwrap();
+        for (_, rest) in text
+            .match_indices("{{#include ")
+            .map(|(i, _)| ((), &text[i + 11..]))
+        {
+            let spec = &rest[..rest.find("}}").expect("unclosed include")];
+            let (file, anchor) = match spec.split_once(':') {
+                Some((f, a)) => (f, Some(a)),
+                None => (spec, None),
+            };
+            let target = md.parent().unwrap().join(file);
+            let body = std::fs::read_to_string(&target)
+                .unwrap_or_else(|e| panic!("{}: includes {}: {e}", md.display(), target.display()));
+            // A line range (`4:` or `1:10`) is not an anchor.
+            if let Some(a) = anchor.filter(|a| !a.starts_with(|c: char| c.is_ascii_digit())) {
+                assert!(
+                    body.contains(&format!("ANCHOR: {a}\n"))
+                        && body.contains(&format!("ANCHOR_END: {a}\n")),
+                    "{}: {{{{#include {spec}}}}}: no ANCHOR/ANCHOR_END `{a}` in {}",
+                    md.display(),
+                    target.display()
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "only {checked} includes found");
+}

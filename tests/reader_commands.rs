@@ -10,7 +10,8 @@
 //! - `… cargo run --example CH` prints what the book shows for CH (the chapter's snapshot,
 //!   chapters-src/generated/CH.snap, once what differs between machines is replaced by the
 //!   same filters, tests/support/snapshots.rs) when run with the book's `GOMAXPROCS=8`; with `-- --json` one JSON object of that stage;
-//!   with `BOOTTRACE=1` the boot trace up to main.main;
+//!   with `BOOTTRACE=1` the boot trace up to main.main; with `BOOTTRACE=json` a JSON boot
+//!   step a line, up to runtime.main (the boot stepper's data);
 //! - `make chapters` shows each chapter's book output, under the command that made it;
 //! - `make serve` is started, its pages fetched over HTTP, then stopped;
 //! - `make exercise EX=…`, `make grade EX=…`, `make exercise-reset EX=…` give a stub, a
@@ -380,6 +381,20 @@ fn check_cargo_run(c: &Cmd, out: &Output) -> Result<(), String> {
         }
     } else if chapter && !stdout.starts_with(&format!("== {name}: ")) {
         return Err(format!("does not start with its report header:\n{stdout}"));
+    }
+    if env.get("BOOTTRACE") == Some(&"json") {
+        // The boot stepper's data: one JSON step a line (after cargo's own lines), up to
+        // runtime.main.
+        let steps: Vec<serde_json::Value> = stderr
+            .lines()
+            .filter(|l| l.starts_with('{'))
+            .map(|l| serde_json::from_str(l).map_err(|e| format!("BOOTTRACE=json: {e}: {l}")))
+            .collect::<Result<_, _>>()?;
+        if steps.last().map(|s| s["where"].clone()) != Some("runtime.main".into()) {
+            return Err(format!(
+                "BOOTTRACE=json: no boot step up to runtime.main:\n{stderr}"
+            ));
+        }
     }
     if env.get("BOOTTRACE") == Some(&"1") {
         let last = stderr.lines().rfind(|l| l.starts_with("boot: "));

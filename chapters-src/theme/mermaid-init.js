@@ -17,7 +17,26 @@
     }
 
     const theme = lastThemeWasLight ? 'default' : 'dark';
-    mermaid.initialize({ startOnLoad: true, theme });
+    // The book's figures (<figure class="book-figure">) hold mermaid's source and, for print
+    // and readers without JavaScript, an <img> of its SVG rendering: with JavaScript, mermaid
+    // draws the figure and book.css hides the <img> (html.figures-js); a figure mermaid cannot
+    // draw gets .mermaid-failed, which shows its <img> again.
+    document.documentElement.classList.add('figures-js');
+    mermaid.initialize({ startOnLoad: false, theme });
+    const drawn = () => {
+        for (const fig of document.querySelectorAll('figure.book-figure')) {
+            const pre = fig.querySelector('pre.mermaid');
+            if (!pre || !pre.querySelector('svg') || pre.querySelector('svg[aria-roledescription="error"]')) {
+                fig.classList.add('mermaid-failed');
+            }
+        }
+    };
+    const run = () => mermaid.run({ querySelector: '.mermaid' }).then(drawn, (e) => {
+        console.warn('mermaid:', e);
+        drawn();
+    });
+    if (document.readyState === 'complete') run();
+    else window.addEventListener('load', run);
 
     // Simplest way to make mermaid re-render the diagrams in the new theme is via refreshing the page
 

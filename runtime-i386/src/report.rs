@@ -38,6 +38,12 @@ pub struct Snapshot {
     /// Who that is: g0 (`None`), or the goid of the g running.
     pub tls_goid: Option<u64>,
     pub links: [(&'static str, bool); 4],
+    /// `allm`, the head of the list of Ms (its address; 0 before mcommoninit), for the
+    /// figures' pointer (`allmHead` in JSON; `allm` there is the list itself).
+    pub allm: usize,
+    /// The stack pointer of the program where it stopped, as the reporter reads it (a few
+    /// frames below the stop point, on the same stack): which stack the CPU is on.
+    pub sp: usize,
     pub allp: &'static [PView],
     /// The idle list `sched.pidle → link → …`, by P id.
     pub idle: &'static [i32],
@@ -69,6 +75,8 @@ pub struct MView {
     pub curg: Option<u64>,
     pub procid: u64,
     pub g0_is_g0: bool,
+    /// m0.g0, the pointer itself (the figures resolve it against the globals' addresses).
+    pub g0: usize,
 }
 
 /// An M on allm: Go's field names; `p` and `curg` by id; `sysmon` for sysmon's M.
@@ -84,6 +92,8 @@ pub struct MInfo {
 /// A g: its goid (g0 has 0), status, stack, guards, saved registers, where it starts and the
 /// word at its sched.sp (the return address a new goroutine's function will use).
 pub struct GView {
+    /// The g's own address (the figures resolve m0.tls[0] and other g pointers with it).
+    pub addr: usize,
     pub goid: u64,
     pub parentGoid: u64,
     pub status: &'static str,
@@ -91,8 +101,12 @@ pub struct GView {
     pub stackguard0: usize,
     pub stackguard1: usize,
     pub m_is_m0: bool,
+    /// g.m, the pointer itself.
+    pub m: usize,
     pub sched_sp: usize,
     pub sched_pc: usize,
+    /// g.sched.ctxt: the closure context gogo loads into DX.
+    pub sched_ctxt: usize,
     pub return_word: usize,
     pub startpc: usize,
 }
@@ -151,6 +165,7 @@ unsafe fn gview(gp: *const g) -> GView {
     let (sp, st) = ((*gp).sched.sp, (*gp).stack);
     let inside = sp != 0 && sp >= st.lo && sp.checked_add(4).is_some_and(|e| e <= st.hi);
     GView {
+        addr: gp as usize,
         goid: (*gp).goid,
         parentGoid: (*gp).parentGoid,
         status: gstatus_name((*gp).atomicstatus),
@@ -158,8 +173,10 @@ unsafe fn gview(gp: *const g) -> GView {
         stackguard0: (*gp).stackguard0,
         stackguard1: (*gp).stackguard1,
         m_is_m0: (*gp).m == m0(),
+        m: (*gp).m as usize,
         sched_sp: sp,
         sched_pc: (*gp).sched.pc,
+        sched_ctxt: (*gp).sched.ctxt as usize,
         return_word: if inside { *(sp as *const usize) } else { 0 },
         startpc: (*gp).startpc,
     }
@@ -215,6 +232,16 @@ fn globals_table() -> [GlobalView; 11] {
     ]
 }
 
+/// The stack pointer here: the reporter runs on the stack the program stopped on.
+fn current_sp() -> usize {
+    let sp: usize;
+    // SAFETY: reads %esp, nothing else.
+    unsafe {
+        core::arch::asm!("mov {}, esp", out(reg) sp, options(nomem, nostack, preserves_flags))
+    };
+    sp
+}
+
 /// Reads the state, once.
 pub fn snapshot(stage: Stage) -> Snapshot {
     // SAFETY: one thread; every pointer below is nil or points at a live runtime structure.
@@ -259,6 +286,7 @@ pub fn snapshot(stage: Stage) -> Snapshot {
                 curg: (!(*m0).curg.is_null()).then(|| (*(*m0).curg).goid),
                 procid: (*m0).procid,
                 g0_is_g0: (*m0).g0 == g0,
+                g0: (*m0).g0 as usize,
             },
             ms: {
                 let mut n = 0;
@@ -295,6 +323,8 @@ pub fn snapshot(stage: Stage) -> Snapshot {
                 ("m0.p == allp[0]", !allp.is_empty() && (*m0).p == allp[0]),
                 ("allp[0].m == &m0", !allp.is_empty() && (*allp[0]).m == m0),
             ],
+            allm: *runtime_allm.get() as usize,
+            sp: current_sp(),
             allp: collect(allp.len(), |i| pview(allp[i])),
             idle,
             allgs: collect(allgs.len(), |i| gview(allgs[i])),
@@ -380,11 +410,14 @@ fn json_fields(w: &mut dyn Write, s: &Snapshot) -> core::fmt::Result {
     write!(w, "]}},")?;
     write!(
         w,
-        "\"m0\":{{\"id\":{},\"p\":{},\"curg\":{},\"procid\":{}}},",
+        "\"m0\":{{\"id\":{},\"p\":{},\"curg\":{},\"procid\":{},\"g0\":{}}},\"allmHead\":{},\"sp\":{},",
         s.m0.id,
         Opt(s.m0.p),
         Opt(s.m0.curg),
-        s.m0.procid
+        s.m0.procid,
+        s.m0.g0,
+        s.allm,
+        s.sp
     )?;
     write!(w, "\"allm\":[")?;
     list(w, s.ms, |w, m| {
@@ -406,8 +439,8 @@ fn json_fields(w: &mut dyn Write, s: &Snapshot) -> core::fmt::Result {
     let g0 = &s.g0;
     write!(
         w,
-        "\"g0\":{{\"stack\":{{\"lo\":{},\"hi\":{}}},\"stackguard0\":{},\"stackguard1\":{},\"sched\":{{\"sp\":{},\"pc\":{},\"pcSymbol\":{}}}}},",
-        g0.stack.lo, g0.stack.hi, g0.stackguard0, g0.stackguard1, g0.sched_sp, g0.sched_pc, JsonSym(g0.sched_pc)
+        "\"g0\":{{\"addr\":{},\"m\":{},\"stack\":{{\"lo\":{},\"hi\":{}}},\"stackguard0\":{},\"stackguard1\":{},\"sched\":{{\"sp\":{},\"pc\":{},\"pcSymbol\":{}}}}},",
+        g0.addr, g0.m, g0.stack.lo, g0.stack.hi, g0.stackguard0, g0.stackguard1, g0.sched_sp, g0.sched_pc, JsonSym(g0.sched_pc)
     )?;
     write!(w, "\"g0tls\":{},\"links\":{{", s.g0tls)?;
     list(w, s.links, |w, (k, v)| write!(w, "\"{}\":{}", k, v))?;
@@ -432,9 +465,9 @@ fn json_fields(w: &mut dyn Write, s: &Snapshot) -> core::fmt::Result {
     list(w, s.allgs, |w, g| {
         write!(
             w,
-            "{{\"goid\":{},\"parentGoid\":{},\"status\":\"{}\",\"stack\":{{\"lo\":{},\"hi\":{}}},\"stackguard0\":{},\"sched\":{{\"sp\":{},\"pc\":{},\"pcSymbol\":{}}},\"returnSymbol\":{},\"startpc\":{}}}",
-            g.goid, g.parentGoid, g.status, g.stack.lo, g.stack.hi, g.stackguard0, g.sched_sp, g.sched_pc,
-            JsonSym(g.sched_pc), JsonSym(g.return_word), JsonSym(g.startpc)
+            "{{\"addr\":{},\"goid\":{},\"parentGoid\":{},\"status\":\"{}\",\"m\":{},\"stack\":{{\"lo\":{},\"hi\":{}}},\"stackguard0\":{},\"sched\":{{\"sp\":{},\"pc\":{},\"pcSymbol\":{},\"ctxt\":{},\"ctxtSymbol\":{}}},\"returnSymbol\":{},\"startpc\":{}}}",
+            g.addr, g.goid, g.parentGoid, g.status, g.m, g.stack.lo, g.stack.hi, g.stackguard0, g.sched_sp, g.sched_pc,
+            JsonSym(g.sched_pc), g.sched_ctxt, JsonSym(g.sched_ctxt), JsonSym(g.return_word), JsonSym(g.startpc)
         )
     })?;
     write!(w, "],\"globals\":[")?;
@@ -473,8 +506,8 @@ fn json_fields(w: &mut dyn Write, s: &Snapshot) -> core::fmt::Result {
 static STEPS: Global<u32> = Global::new(0);
 
 /// One step of the boot (`BOOTTRACE=json`): a JSON object on standard error with the step's
-/// number, its name, its trace line, where it is in our source and in Go's, and the
-/// runtime's state after it.
+/// number, its name, its trace line, where it is in our source and in Go's, the goid of the
+/// g in m0's TLS slot (when not g0), and the runtime's state after it.
 pub fn step(name: &str, src: (&'static str, u32), line: core::fmt::Arguments) {
     // SAFETY: one thread; STEPS is this reporter's own counter.
     let n = unsafe {
@@ -491,13 +524,15 @@ pub fn step(name: &str, src: (&'static str, u32), line: core::fmt::Arguments) {
     let mut w = FdWriter::<4096>::new(2);
     let _ = write!(
         w,
-        "{{\"step\":{},\"where\":{},\"trace\":{},\"src\":\"{}:{}\",\"go\":\"{}\",\"state\":{{",
+        "{{\"step\":{},\"where\":{},\"trace\":{},\"src\":\"{}:{}\",\"go\":\"{}\",\"tlsGoid\":{},\"state\":{{",
         n,
         JsonStr(name.as_bytes()),
         JsonStr(text.as_bytes()),
         src.0,
         src.1,
-        go
+        go,
+        // Whose g m0.tls[0] holds when it is not g0 (null: 0 or &g0; see g0tls).
+        Opt(snap.tls_goid)
     );
     let _ = json_fields(&mut w, &snap);
     let _ = writeln!(w, "}}}}");

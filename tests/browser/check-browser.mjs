@@ -11,8 +11,16 @@
 // that fails or answers 4xx/5xx, a mermaid figure (pre.mermaid / .mermaid) with no <svg>
 // after rendering, or one that is mermaid's syntax-error picture. On index.html it also
 // checks mdBook's search (press "s", type the query, expect at least one result). Saves a
-// full-page screenshot of schedinit.html. Prints one line per page and, last, exactly
+// full-page screenshot of schedinit.html. On boot-stepper.html it steps through the boot
+// (checkStepper below: Next/Prev, ArrowRight/ArrowLeft, the jump menu, #at-CHAPTER, the figure
+// changing) and on each chapter page it finds the small stepper. Prints one line per page and, last, exactly
 // `N passed, M failed` (pages as units); exit status 1 on any failure.
+//
+// The book's figures (<figure class="book-figure">: mermaid's source and an <img> of its SVG
+// rendering, chapters-src/generated/NAME-figure.svg): on every page, with JavaScript, mermaid
+// draws each one and its <img> is hidden; on print.html under print media every figure of
+// the book is its <img>, loaded and visible, and no mermaid drawing or source shows; and
+// again without JavaScript, on every page with figures, each is its loaded, visible <img>.
 
 import fs from 'node:fs';
 import http from 'node:http';
@@ -110,6 +118,140 @@ const MERMAID_STATUS = `(${mermaidContainers.toString()})().map((el, i) => {
     return { i, ok: true, kind: role || svg.id, size: Math.round(r.width) + 'x' + Math.round(r.height) };
 })`;
 
+// The book's figures on a page: for each <figure class="book-figure">, whether its <img> (the
+// SVG rendering) is visible and loaded, and whether mermaid's <pre> is visible and drawn.
+const FIGURE_STATUS = `[...document.querySelectorAll('figure.book-figure')].map((fig) => {
+    const shown = (el) => !!el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+    const img = fig.querySelector('img.figure-svg');
+    const pre = fig.querySelector('pre.mermaid');
+    const r = img ? img.getBoundingClientRect() : null;
+    return {
+        id: fig.id || '(no id)',
+        img: !!img,
+        src: img ? img.getAttribute('src') : '',
+        imgShown: shown(img) && r.width > 0 && r.height > 0,
+        imgLoaded: !!img && img.complete && img.naturalWidth > 0,
+        svgFile: !!img && /\.svg$/.test(img.getAttribute('src') || ''),
+        preShown: shown(pre),
+        drawn: !!pre && !!pre.querySelector('svg'),
+    };
+})`;
+
+/** Problems with a page's figures: `mode` is 'js' (mermaid draws them), 'print' or 'nojs'
+ * (each must be its SVG <img>). */
+function figureProblems(figs, mode) {
+    const out = [];
+    for (const f of figs) {
+        if (!f.img || !f.svgFile) { out.push(`figure ${f.id}: no <img class="figure-svg"> of an .svg`); continue; }
+        if (mode === 'js') {
+            if (!f.drawn || !f.preShown) out.push(`figure ${f.id}: mermaid did not draw it`);
+            if (f.imgShown) out.push(`figure ${f.id}: its SVG <img> shows beside mermaid's drawing`);
+        } else {
+            if (!f.imgLoaded) out.push(`figure ${f.id} (${mode}): its SVG ${f.src} did not load`);
+            if (!f.imgShown) out.push(`figure ${f.id} (${mode}): its SVG <img> is not visible`);
+            if (f.preShown) out.push(`figure ${f.id} (${mode}): mermaid's ${f.drawn ? 'drawing' : 'source'} shows`);
+        }
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------- the boot stepper
+// boot-stepper.html (chapters-src/theme/boot-stepper.js): each action must change the step
+// shown and the figure, and land on the step it says. Returns problems and notes.
+const STEPPER_PAGE = 'boot-stepper.html';
+async function checkStepper(page, origin) {
+    const problems = [];
+    const notes = [];
+    const state = () => page.evaluate(() => {
+        const root = document.getElementById('boot-stepper');
+        const c = root && root.querySelector('.bs-counter');
+        const m = c && /^Step (\d+) of (\d+)$/.exec(c.textContent.trim());
+        return {
+            step: m ? Number(m[1]) : null,
+            total: m ? Number(m[2]) : null,
+            event: root?.querySelector('.bs-event')?.textContent || '',
+            figure: root?.querySelector('.bs-figure')?.innerHTML || '',
+            boxes: root ? root.querySelectorAll('.bs-figure .bs-box').length : 0,
+            changed: root ? root.querySelectorAll('.bs-figure .bs-changed, .bs-figure .bs-new').length : 0,
+            hash: location.hash,
+        };
+    });
+    const expect = (what, got, step) => {
+        if (got.step !== step) problems.push(`stepper: ${what}: at step ${got.step}, expected ${step}`);
+    };
+    let s0 = await state();
+    if (s0.step !== 1 || !(s0.total > 1) || s0.boxes < 4) {
+        problems.push(`stepper: not drawn (step ${s0.step} of ${s0.total}, ${s0.boxes} boxes)`);
+        return { problems, notes };
+    }
+    const list = await page.locator('.boot-steps-list li[id^="step-"]').count();
+    if (list !== s0.total) problems.push(`stepper: the static list has ${list} steps, the stepper ${s0.total}`);
+    await page.locator('#boot-stepper .bs-next').click();
+    let s = await state();
+    expect('Next', s, 2);
+    if (s.event === s0.event) problems.push('stepper: Next did not change the event');
+    if (s.figure === s0.figure) problems.push('stepper: Next did not change the figure');
+    if (s.changed === 0) problems.push('stepper: step 2 highlights nothing');
+    await page.keyboard.press('ArrowRight');
+    const s3 = await state();
+    expect('ArrowRight', s3, 3);
+    await page.keyboard.press('ArrowLeft');
+    s = await state();
+    expect('ArrowLeft', s, 2);
+    await page.locator('#boot-stepper .bs-prev').click();
+    s = await state();
+    expect('Prev', s, 1);
+    if (!page.url().endsWith(`/${STEPPER_PAGE}`) && !page.url().includes(STEPPER_PAGE)) problems.push(`stepper: the arrow keys left the page (${page.url()})`);
+    // The jump menu: every chapter's point.
+    const options = await page.locator('#boot-stepper .bs-jump option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+    if (options.length < 8) problems.push(`stepper: the jump menu has ${options.length} chapter points`);
+    let before = await state();
+    for (const v of options) {
+        await page.locator('#boot-stepper .bs-jump').selectOption(v);
+        s = await state();
+        expect(`jump to ${v}`, s, Number(v));
+        if (s.hash !== `#step-${v}`) problems.push(`stepper: jump to ${v}: address ${s.hash}`);
+    }
+    await page.locator('#boot-stepper .bs-jump').selectOption(options[3]);
+    s = await state();
+    if (s.figure === before.figure) problems.push('stepper: the jump did not change the figure');
+    // procresize (schedinit's point) points m0.p at P0 and sched.pidle at P1: two arrows.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+    const arrows = await page.locator('#boot-stepper svg.bs-arrows > path').count();
+    if (s.step === 11 && arrows < 2) problems.push(`stepper: step 11 draws ${arrows} arrows for the pointers it changed (m0.p, sched.pidle)`);
+    notes.push(`stepper: ${s0.total} steps; Next, Prev, ArrowRight, ArrowLeft and ${options.length} chapter points step as they say`);
+    // Opened at a chapter's point, as the chapters' links do.
+    await page.goto(`${origin}/${STEPPER_PAGE}#at-newproc`, { waitUntil: 'load' });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+    s = await state();
+    const want = await page.evaluate(() => (window.BOOT_STEP_CHAPTERS || []).find((c) => c.name === 'newproc')?.step);
+    expect('#at-newproc', s, want);
+    if (!/newproc1/.test(s.event)) problems.push(`stepper: #at-newproc shows ${JSON.stringify(s.event.slice(0, 60))}`);
+    return { problems, notes };
+}
+
+// A chapter's small stepper (before its Check it): drawn, and its buttons step.
+async function checkMiniStepper(page) {
+    const problems = [];
+    const mini = page.locator('.boot-stepper-mini');
+    if ((await mini.count()) !== 1) return { problems: [`small stepper: ${await mini.count()} on the page`], notes: [] };
+    const counter = mini.locator('.bs-counter');
+    if ((await counter.count()) !== 1) return { problems: ['small stepper: not drawn'], notes: [] };
+    const first = await counter.textContent();
+    let note = `small stepper at ${JSON.stringify(first)}`;
+    for (const [cls, label] of [['.bs-prev', 'Prev'], ['.bs-next', 'Next']]) {
+        const button = mini.locator(cls);
+        if (!(await button.isEnabled())) continue;
+        const fig = await mini.locator('.bs-figure').innerHTML();
+        await button.click();
+        if ((await counter.textContent()) === first) problems.push(`small stepper: ${label} did not step`);
+        if ((await mini.locator('.bs-figure').innerHTML()) === fig) problems.push(`small stepper: ${label} did not change the figure`);
+        note += `, ${label} steps`;
+        break;
+    }
+    return { problems, notes: [note] };
+}
+
 // ---------------------------------------------------------------- the run
 const pages = fs.readdirSync(BOOK).filter((f) => f.endsWith('.html')).sort();
 const server = await serve(BOOK);
@@ -121,6 +263,12 @@ let context;
 let exitCode = 0;
 let passed = 0;
 let failed = 0;
+// The pages with figures and how many, from the built HTML (print.html must show them all).
+const figurePages = new Map(
+    pages.filter((name) => name !== 'print.html')
+        .map((name) => [name, (fs.readFileSync(path.join(BOOK, name), 'utf8').match(/<figure class="book-figure"/g) || []).length])
+        .filter(([, n]) => n > 0),
+);
 try {
     context = await chromium.launchPersistentContext(userDataDir, {
         executablePath: CHROMIUM,
@@ -211,6 +359,25 @@ try {
             }
             await page.waitForLoadState('networkidle', { timeout: 15_000 }).catch(() => {});
 
+            // The book's figures, drawn by mermaid; on print.html, also as printed.
+            const figs = await page.evaluate(FIGURE_STATUS);
+            if (figs.length) {
+                problems.push(...figureProblems(figs, 'js'));
+                if (name !== 'print.html' && figs.length !== figurePages.get(name)) {
+                    problems.push(`${figs.length} figures in the page, ${figurePages.get(name)} in its HTML`);
+                }
+                notes.push(`figures: ${figs.length} (${figs.map((f) => f.id).join(', ')}), drawn by mermaid`);
+            }
+            if (name === 'print.html') {
+                await page.emulateMedia({ media: 'print' });
+                const printed = await page.evaluate(FIGURE_STATUS);
+                await page.emulateMedia({ media: null });
+                problems.push(...figureProblems(printed, 'print'));
+                const want = [...figurePages.values()].reduce((a, b) => a + b, 0);
+                if (printed.length !== want) problems.push(`print: ${printed.length} figures, the chapters have ${want}`);
+                notes.push(`print media: ${printed.filter((f) => f.imgShown && f.imgLoaded).length}/${printed.length} figures shown as their SVG image`);
+            }
+
             if (name === 'print.html') {
                 const calls = await page.evaluate(() => window.__bookPrintCalls || 0);
                 notes.push(`window.print() called ${calls} time(s)`);
@@ -239,6 +406,21 @@ try {
                 }
             }
 
+            if (name === STEPPER_PAGE) {
+                const r = await checkStepper(page, origin);
+                problems.push(...r.problems);
+                notes.push(...r.notes);
+                fs.mkdirSync(SHOT_DIR, { recursive: true });
+                const shot = path.join(SHOT_DIR, 'boot-stepper.png');
+                await page.screenshot({ path: shot, fullPage: false });
+                notes.push(`screenshot: ${shot}`);
+            }
+            if (name !== 'print.html' && await page.locator('.boot-stepper-mini').count()) {
+                const r = await checkMiniStepper(page);
+                problems.push(...r.problems);
+                notes.push(...r.notes);
+            }
+
             if (name === SHOT_PAGE) {
                 fs.mkdirSync(SHOT_DIR, { recursive: true });
                 const shot = path.join(SHOT_DIR, name.replace(/\.html$/, '.png'));
@@ -259,6 +441,40 @@ try {
             for (const p of [...new Set(problems)]) console.log(`        ${name}: ${p}`);
         }
         for (const n of [...new Set(notes)]) console.log(`        ${n}`);
+    }
+    // Without JavaScript: every page with figures shows each as its SVG image.
+    const nojs = await chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    });
+    try {
+        const ctx = await nojs.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
+        await ctx.route((url) => url.origin !== origin, (route) => route.abort('blockedbyclient'));
+        for (const name of [...figurePages.keys(), 'print.html']) {
+            const page = await ctx.newPage();
+            let problems = [];
+            let figs = [];
+            try {
+                await page.goto(`${origin}/${name}`, { waitUntil: 'load', timeout: NAV_TIMEOUT_MS });
+                figs = await page.evaluate(FIGURE_STATUS);
+                problems = figureProblems(figs, 'nojs');
+                if (figs.length === 0) problems.push('no figures without JavaScript');
+            } catch (e) {
+                problems.push(`could not load: ${String(e.message || e).split('\n')[0]}`);
+            }
+            await page.close();
+            if (problems.length === 0) {
+                passed++;
+                console.log(`ok    ${name} without JavaScript: ${figs.length} figure(s) shown as their SVG image`);
+            } else {
+                failed++;
+                console.log(`FAIL  ${name} without JavaScript`);
+                for (const p of problems) console.log(`        ${name}: ${p}`);
+            }
+        }
+    } finally {
+        await nojs.close();
     }
     if (!pages.includes(SHOT_PAGE)) {
         console.log(`FAIL  ${SHOT_PAGE}: not in the book, no screenshot taken`);

@@ -102,7 +102,7 @@ bench:
 generated:
 	scripts/setup.sh test go
 	@mkdir -p target
-	flock target/generated.lock sh -c 'INSTA_UPDATE=always $(CARGO) test --test book_outputs && INSTA_UPDATE=always $(CARGO) test --test boot_stepper && INSTA_UPDATE=always $(CARGO) test --test go_diff && scripts/render-figures.sh'
+	flock target/generated.lock sh -c 'INSTA_UPDATE=always $(CARGO) test --test book_outputs && INSTA_UPDATE=always $(CARGO) test --test boot_stepper && INSTA_UPDATE=always $(CARGO) test --test go_diff && INSTA_UPDATE=always $(CARGO) test --test ms the_books_stealing_table && scripts/render-figures.sh'
 
 # Review, one by one, the snapshots a failed test left beside the book's (NAME.snap.new):
 # cargo-insta shows each difference, and accepts or rejects it.

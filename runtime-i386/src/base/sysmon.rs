@@ -22,9 +22,6 @@ use crate::base::tls::getg;
 pub const forcePreemptNS: i64 = 10 * 1000 * 1000;
 /// proc.go `forcegcperiod` (2 minutes): sysmon's longest sleep is half of it.
 const forcegcperiod: i64 = 2 * 60 * 1_000_000_000;
-/// stack.go:128 `stackPreempt`: a stackguard0 no SP is below, so that the next prologue
-/// check (in Go) calls into the scheduler.
-pub const stackPreempt: usize = 0xfffffade;
 
 /// The entry of sysmon's M (newm's mstartfn; the M has no P and never returns).
 pub extern "C" fn sysmon_start() {
@@ -122,9 +119,10 @@ pub unsafe fn retake(now: i64) -> u32 {
 }
 
 /// `preemptone(pp)` (proc.go:6205-6235): ask the goroutine running on pp to stop: mark it
-/// (`preempt`, and `stackguard0 = stackPreempt`, which in Go makes its next function
-/// prologue call the scheduler; our Rust code has no such prologue) and send its M the
-/// preemption signal.
+/// (`preempt`) and send its M the preemption signal. Go also sets `stackguard0 =
+/// stackPreempt`, so that the goroutine's next function prologue stops it even without the
+/// signal (synchronous preemption); our Rust functions have no such prologue, so that store
+/// would change nothing but what the chapter programs print, and we leave it out.
 ///
 /// # Safety
 /// pp a valid P.
@@ -138,7 +136,6 @@ pub unsafe fn preemptone(pp: *mut p) -> bool {
         return false;
     }
     (*gp).preempt = true;
-    (*gp).stackguard0 = stackPreempt;
     // Request an async preemption of this P.
     (*pp).preempt = true;
     preemptM(mp);

@@ -287,8 +287,8 @@ fn a_fault_on_another_m_names_the_goroutine_and_ends_every_thread() {
 #[test]
 fn the_books_stealing_table_comes_from_a_real_run() {
     let _one = one();
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("chapters-src/generated/steals.md");
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("chapters-src/generated/steals.md");
     if std::env::var("INSTA_UPDATE").as_deref() == Ok("always") && !emulated() {
         let out = run("spawn", &["100000", "8"], Env::Set("4"));
         assert!(out.status.success());
@@ -307,7 +307,9 @@ fn the_books_stealing_table_comes_from_a_real_run() {
         let per_m = e.lines().find(|l| l.starts_with("spawn: per M:")).unwrap();
         md += &format!(
             "\nGoroutines run, per M: {}.\n",
-            per_m.trim_start_matches("spawn: per M: ").replace(' ', ", ")
+            per_m
+                .trim_start_matches("spawn: per M: ")
+                .replace(' ', ", ")
         );
         std::fs::write(&path, md).unwrap();
     }

@@ -543,12 +543,16 @@ fn live_goroutines(err: &str) -> u64 {
 
 /// Every goroutine stack is a mapping and a PROT_NONE guard page: two of the kernel's
 /// per-process memory mappings (vm.max_map_count). `goroutines 40000` (main creates them
-/// all before yielding; with GOMAXPROCS=1, so that no other M runs them meanwhile) runs
-/// into that limit: the report names the errno, the limit read
+/// all before yielding; with GOMAXPROCS=1, so that no other M runs them meanwhile, and
+/// GODEBUG=asyncpreemptoff=1, so that sysmon does not let them run either) runs into that
+/// limit: the report names the errno, the limit read
 /// from /proc/sys/vm/max_map_count, the live goroutines, then Go's fatal error shape, exit
 /// 2; what main printed first is not lost. The number of live goroutines that fit is
 /// measured exactly (printed with `-- --nocapture`): `goroutines L-1` (L gs with main's)
 /// runs, `goroutines L` does not.
+/// Go's switch for asynchronous preemption, off: main is not interrupted while it creates.
+const NOPREEMPT: &[(&str, &str)] = &[("GODEBUG", "asyncpreemptoff=1")];
+
 #[test]
 fn live_goroutine_limit_is_reported_with_its_cause() {
     let max: u64 = std::fs::read_to_string("/proc/sys/vm/max_map_count")
@@ -562,7 +566,7 @@ fn live_goroutine_limit_is_reported_with_its_cause() {
     }
     let mut live = 0;
     for profile in ["debug", "release"] {
-        let out = run_profile(profile, "goroutines", &["40000"], Env::Set("1"), &[]);
+        let out = run_profile(profile, "goroutines", &["40000"], Env::Set("1"), NOPREEMPT);
         let err = text(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{profile}: {err}");
         assert_eq!(
@@ -630,7 +634,7 @@ fn live_goroutine_limit_is_reported_with_its_cause() {
         "goroutines",
         &[&(live - 1 - slack).to_string()],
         Env::Set("1"),
-        &[],
+        NOPREEMPT,
     );
     assert!(fits.status.success(), "{}", text(&fits.stderr));
     let over = run_profile(
@@ -638,7 +642,7 @@ fn live_goroutine_limit_is_reported_with_its_cause() {
         "goroutines",
         &[&(live + slack).to_string()],
         Env::Set("1"),
-        &[],
+        NOPREEMPT,
     );
     assert_eq!(over.status.code(), Some(2));
     if slack == 0 {

@@ -48,6 +48,23 @@ fn a_goroutine_in_an_endless_loop_does_not_starve_main() {
     preempted_within_a_second("debug");
 }
 
+/// `GODEBUG=asyncpreemptoff=1` turns the signal off, as in Go: the spinner then keeps its
+/// P and main never runs again (the program is stopped after 2 s).
+#[test]
+fn godebug_asyncpreemptoff_turns_preemption_off() {
+    let _one = one();
+    if emulated() {
+        return;
+    }
+    let mut cmd = command("debug", "preempt");
+    cmd.env("GOMAXPROCS", "1")
+        .env("GODEBUG", "asyncpreemptoff=1");
+    assert!(
+        within(Duration::from_secs(2), &mut cmd).is_none(),
+        "main ran again with asynchronous preemption off"
+    );
+}
+
 /// The same in a release build, where the compiler inlines the closure's loop into the
 /// runtime's go() wrapper: the linker script keeps that wrapper out of the runtime's range.
 /// (Not graded: the grader builds debug programs only.)

@@ -26,6 +26,7 @@ pub extern "C" fn runtime_schedinit() {
         boottrace!("schedinit", "sched.maxmcount={}", (*sched).maxmcount);
 
         mcommoninit(m0(), -1); // proc.go:791
+        parsedebugvars(); // proc.go:804
         boottrace!(
             "schedinit",
             "mcommoninit: m0.id={} gsignal stack {} bytes; allm=m0",
@@ -54,6 +55,22 @@ pub extern "C" fn runtime_schedinit() {
     }
 }
 // ANCHOR_END: schedinit
+
+/// `parsedebugvars()` (runtime1.go:373-420), for the one setting our runtime has:
+/// `GODEBUG=asyncpreemptoff=1` (a comma-separated list of name=value, the last one wins).
+fn parsedebugvars() {
+    let Some(godebug) = crate::base::args::gogetenv(b"GODEBUG") else {
+        return;
+    };
+    for field in godebug.split(|&b| b == b',') {
+        if let Some(v) = field.strip_prefix(b"asyncpreemptoff=") {
+            if let Some(n) = crate::base::string::atoi32(v) {
+                // SAFETY: schedinit runs once, before any other M exists.
+                unsafe { *crate::base::sysmon::debug_asyncpreemptoff.get() = n };
+            }
+        }
+    }
+}
 
 /// An environment variable's value for the boot trace: `="8"`, quoted as Go's
 /// strconv.Quote would (so `="\xff"` for a byte that is not UTF-8), or ` unset`.

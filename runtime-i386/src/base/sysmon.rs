@@ -23,6 +23,10 @@ pub const forcePreemptNS: i64 = 10 * 1000 * 1000;
 /// proc.go `forcegcperiod` (2 minutes): sysmon's longest sleep is half of it.
 const forcegcperiod: i64 = 2 * 60 * 1_000_000_000;
 
+/// `debug.asyncpreemptoff` (runtime1.go:327): `GODEBUG=asyncpreemptoff=1` turns the
+/// preemption signal off, as in Go (schedinit reads it: `parsedebugvars`).
+pub static debug_asyncpreemptoff: Global<i32> = Global::new(0);
+
 /// The entry of sysmon's M (newm's mstartfn; the M has no P and never returns).
 pub extern "C" fn sysmon_start() {
     sysmon()
@@ -137,8 +141,10 @@ pub unsafe fn preemptone(pp: *mut p) -> bool {
     }
     (*gp).preempt = true;
     // Request an async preemption of this P.
-    (*pp).preempt = true;
-    preemptM(mp);
+    if *debug_asyncpreemptoff.get() == 0 {
+        (*pp).preempt = true;
+        preemptM(mp);
+    }
     true
 }
 

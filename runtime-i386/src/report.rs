@@ -38,9 +38,6 @@ pub struct Snapshot {
     /// Who that is: g0 (`None`), or the goid of the g running.
     pub tls_goid: Option<u64>,
     pub links: [(&'static str, bool); 4],
-    /// `allm`, the head of the list of Ms (its address; 0 before mcommoninit), for the
-    /// figures' pointer (`allmHead` in JSON; `allm` there is the list itself).
-    pub allm: usize,
     /// The stack pointer of the program where it stopped, as the reporter reads it (a few
     /// frames below the stop point, on the same stack): which stack the CPU is on.
     pub sp: usize,
@@ -323,7 +320,6 @@ pub fn snapshot(stage: Stage) -> Snapshot {
                 ("m0.p == allp[0]", !allp.is_empty() && (*m0).p == allp[0]),
                 ("allp[0].m == &m0", !allp.is_empty() && (*allp[0]).m == m0),
             ],
-            allm: *runtime_allm.get() as usize,
             sp: current_sp(),
             allp: collect(allp.len(), |i| pview(allp[i])),
             idle,
@@ -410,13 +406,12 @@ fn json_fields(w: &mut dyn Write, s: &Snapshot) -> core::fmt::Result {
     write!(w, "]}},")?;
     write!(
         w,
-        "\"m0\":{{\"id\":{},\"p\":{},\"curg\":{},\"procid\":{},\"g0\":{}}},\"allmHead\":{},\"sp\":{},",
+        "\"m0\":{{\"id\":{},\"p\":{},\"curg\":{},\"procid\":{},\"g0\":{}}},\"sp\":{},",
         s.m0.id,
         Opt(s.m0.p),
         Opt(s.m0.curg),
         s.m0.procid,
         s.m0.g0,
-        s.allm,
         s.sp
     )?;
     write!(w, "\"allm\":[")?;

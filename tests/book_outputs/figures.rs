@@ -165,7 +165,32 @@ pub fn globals(s: &Value, source: &str) -> String {
     // m0 and g0 point at each other.
     arrow(&mut f, s, "m0", "g0", u(&s["m0"]["g0"]));
     arrow(&mut f, s, "g0", "m", u(&s["g0"]["m"]));
-    arrow(&mut f, s, "allm", "", u(&s["allmHead"]));
+    // allm, through m.alllink: newest first, so sysmon's m1 (no P) comes before m0.
+    let ms = s["allm"].as_array().cloned().unwrap_or_default();
+    let node = |m: &Value| {
+        if m["id"] == s["m0"]["id"] {
+            "m0".to_string()
+        } else {
+            format!("m{}", m["id"])
+        }
+    };
+    for m in ms.iter().filter(|m| m["id"] != s["m0"]["id"]) {
+        let what = if m["sysmon"] == true {
+            "sysmon"
+        } else {
+            "an M"
+        };
+        let p = m["p"]
+            .as_i64()
+            .map_or("no P".to_string(), |p| format!("P{p}"));
+        writeln!(f, "  {}[\"m{} · {what} · {p}\"]", node(m), m["id"]).unwrap();
+    }
+    if let Some(first) = ms.first() {
+        writeln!(f, "  allm --> {}", node(first)).unwrap();
+    }
+    for w in ms.windows(2) {
+        writeln!(f, "  {} -- \"alllink\" --> {}", node(&w[0]), node(&w[1])).unwrap();
+    }
     // m0's P and current g, and the g in its TLS slot.
     if let Some(p) = s["m0"]["p"].as_i64() {
         writeln!(f, "  m0 -- \"p\" --> P{p}").unwrap();

@@ -331,7 +331,8 @@ pub unsafe fn execute(gp: *mut g, inheritTime: bool) -> ! {
     (*gp).preempt = false;
     (*gp).stackguard0 = (*gp).stack.lo + stackGuard;
     if !inheritTime {
-        atomic::xaddi32(&mut (*(*mp).p).schedtick as *mut u32 as *mut i32, 1);
+        // Only this M writes it; sysmon reads it (retake).
+        atomic::addPlain(&mut (*(*mp).p).schedtick as *mut u32 as *mut i32, 1);
     }
     if !*runtime_mainStarted.get() && mp == m0() {
         boottrace!(

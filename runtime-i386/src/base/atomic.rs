@@ -66,6 +66,14 @@ pub fn casRel(p: *mut u32, old: u32, new: u32) -> bool {
 pub fn xchg(p: *mut u32, new: u32) -> u32 {
     a32(p).swap(new, SeqCst)
 }
+/// A plain `*ptr += delta` on a field other Ms read without the lock (Go writes
+/// `sched.runqsize++` and `pp.schedtick++` under the lock or on the owning M, and reads them
+/// racily elsewhere): a relaxed load and store, no locked instruction.
+#[inline(always)]
+pub fn addPlain(p: *mut i32, delta: i32) {
+    let a = ai32(p);
+    a.store(a.load(Relaxed).wrapping_add(delta), Relaxed)
+}
 /// `atomic.Xadd(ptr, delta)` on an int32 field: the new value.
 #[inline(always)]
 pub fn xaddi32(p: *mut i32, delta: i32) -> i32 {

@@ -117,7 +117,7 @@ pub unsafe fn runqputslow(pp: *mut p, gp: *mut g, h: u32, t: u32) -> bool {
 pub unsafe fn globrunqput(gp: *mut g) {
     let sched = sched();
     gqueue_pushBack(&mut (*sched).runq, gp);
-    atomic::xaddi32(&mut (*sched).runqsize, 1);
+    atomic::addPlain(&mut (*sched).runqsize, 1); // sched.lock held
 }
 
 /// `globrunqputbatch(batch, n)` (proc.go:6418).
@@ -127,7 +127,7 @@ pub unsafe fn globrunqput(gp: *mut g) {
 pub unsafe fn globrunqputbatch(batch: gQueue, n: i32) {
     let sched = sched();
     gqueue_pushBackAll(&mut (*sched).runq, batch);
-    atomic::xaddi32(&mut (*sched).runqsize, n);
+    atomic::addPlain(&mut (*sched).runqsize, n); // sched.lock held
 }
 
 // ANCHOR: runqget
@@ -179,7 +179,7 @@ pub unsafe fn globrunqget(pp: *mut p, max: i32) -> *mut g {
     if n > (*pp).runq.len() as i32 / 2 {
         n = (*pp).runq.len() as i32 / 2;
     }
-    atomic::xaddi32(&mut (*sched).runqsize, -n);
+    atomic::addPlain(&mut (*sched).runqsize, -n); // sched.lock held
     let gp = crate::base::glist::gqueue_pop(&mut (*sched).runq);
     n -= 1;
     while n > 0 {

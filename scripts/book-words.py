@@ -13,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["introduction"] + [l.split("\t")[0] for l in (ROOT / "runtime-i386/stages.txt").read_text().splitlines()
-                            if l and not l.startswith("#")] + ["summary"]
+                            if l and not l.startswith("#")] + ["boot-stepper", "after-boot", "summary"]
 
 
 def words(text):
@@ -42,8 +42,15 @@ def main():
     for p in PAGES:
         rel = f"chapters-src/{p}.md"
         if a.at:
-            text = subprocess.run(["git", "-C", str(ROOT), "show", f"{a.at}:{rel}"], capture_output=True,
-                                  text=True, check=True).stdout
+            r = subprocess.run(["git", "-C", str(ROOT), "show", f"{a.at}:{rel}"], capture_output=True,
+                               text=True)
+            if r.returncode != 0:  # a page that did not exist then
+                print(f"{p:<13}{'—':>6}")
+                continue
+            text = r.stdout
+        elif not (ROOT / rel).exists():
+            print(f"{p:<13}{'—':>6}")
+            continue
         else:
             text = (ROOT / rel).read_text()
         n = words(text)

@@ -146,7 +146,8 @@ def peak_rss(argv, env, check=False):
 
 
 def rusage_run(launcher, argv, env):
-    """Runs argv through the launcher; returns (ru_maxrss KiB, ru_minflt) from wait4."""
+    """Runs argv through the launcher; returns (ru_maxrss KiB, ru_minflt, CPU µs: ru_utime +
+    ru_stime) from wait4."""
     r, w = os.pipe()
     out = os.open(os.devnull, os.O_WRONLY)
     pid = os.posix_spawn(
@@ -163,7 +164,8 @@ def rusage_run(launcher, argv, env):
     ru = struct.unpack("<18i", data[4:])
     if status != 0:
         die(f"{argv[0]} exited with wait status {status:#x}")
-    return ru[4], ru[8]  # ru_maxrss, ru_minflt
+    cpu_us = (ru[0] + ru[2]) * 1_000_000 + ru[1] + ru[3]  # ru_utime + ru_stime (timevals)
+    return ru[4], ru[8], cpu_us  # ru_maxrss, ru_minflt, CPU
 
 
 # ---------------------------------------------------------------------------------------
@@ -289,8 +291,9 @@ def main():
     gop = lambda p: os.path.join(a.go, p)  # noqa: E731
     for p in [ours(x) for x in ("empty", "bench_create", "bench_switch", "bench_live",
                                 "bench_marker", "syscalls", "mainpc", "goroutines",
-                                "bench_parallel")] + \
-             [gop(x) for x in ("empty", "create", "switch", "live", "marker", "parallel")] + \
+                                "bench_parallel", "idle")] + \
+             [gop(x) for x in ("empty", "create", "switch", "live", "marker", "parallel",
+                               "idle")] + \
              [a.floor, a.launcher, DYNAMIC]:
         if not os.access(p, os.X_OK):
             die(f"missing program {p}")
@@ -386,6 +389,17 @@ def main():
         rss[key] = statistics.median(vals)
         rusage[key] = (statistics.median(r[0] for r in ru), statistics.median(r[1] for r in ru))
 
+    # An idle program: CPU time while main sleeps (ours: a blocking system call with every P
+    # idle, the Ms and sysmon asleep on notes; Go: time.Sleep on a timer).
+    log("CPU time of a program that sleeps")
+    idle_s = 1 if a.check else 2
+    idle = {}
+    for side, prog in (("ours", ours("idle")), ("go", gop("idle"))):
+        cpu = []
+        for _ in range(1 if a.check else 3):
+            cpu.append(rusage_run(a.launcher, [prog, str(idle_s)], unset)[2])
+        idle[side] = statistics.median(cpu)
+
     # 5. System calls before main.main; the run with the median total of several.
     sys_ours = sys_go = None
     if have_strace:
@@ -467,6 +481,10 @@ def main():
                            f"{fmt_num(g_v)} {unit}".strip(), r, target, ttext2))
 
     md += ["", "Details of this run:", ""]
+    md.append(f"- Idle: a program whose main sleeps {idle_s} s (ours: `examples/idle.rs`, a "
+              f"blocking nanosleep after handing its P off; Go: `scripts/bench/go/idle`, "
+              f"`time.Sleep`), CPU time from wait4 (ru_utime + ru_stime), median of 3: ours "
+              f"{idle['ours']:,.0f} µs, Go {idle['go']:,.0f} µs.")
     md.append(f"- Parallel work (scripts/bench/go/parallel, examples/bench_parallel.rs: two halves "
               f"of {pn:,} xorshift rounds each, one on main, one on a goroutine), median ms: "
               f"GOMAXPROCS=1 ours {par['1']['ours'] / 1e6:.0f}, Go {par['1']['go'] / 1e6:.0f}; "

@@ -37,7 +37,7 @@ ours=$PWD/target/i686-unknown-linux-gnu/release/examples
 
 (
     cd scripts/bench/go
-    for p in empty create switch live marker parallel; do
+    for p in empty create switch live marker parallel idle; do
         env -u GOROOT GOOS=linux GOARCH=386 CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=mod \
             GOPROXY=off GOSUMDB=off GOWORK=off GOENV=off GOTELEMETRY=off \
             GOCACHE="$out/gocache" GOPATH="$out/gopath" GOMODCACHE="$out/gopath/pkg/mod" \

@@ -244,31 +244,16 @@ fn stealing_under_stress_never_hangs_or_loses_a_goroutine() {
     let _one = one();
     let runs = if emulated() { 5 } else { 100 };
     for i in 0..runs {
-        let mut child = command("debug", "spawn")
-            .args(["100000", "8"])
-            .env("GOMAXPROCS", "8")
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let t = Instant::now();
-        loop {
-            if let Some(st) = child.try_wait().unwrap() {
-                let out = child.wait_with_output().unwrap();
-                assert!(st.success(), "run {i}: {}", text(&out.stderr));
-                assert_eq!(
-                    text(&out.stdout),
-                    "spawn: 100000 goroutines from 8 spawners each ran exactly once\n",
-                    "run {i}"
-                );
-                break;
-            }
-            if t.elapsed() > Duration::from_secs(10) {
-                child.kill().ok();
-                panic!("run {i} hung");
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        }
+        let mut cmd = command("debug", "spawn");
+        cmd.args(["100000", "8"]).env("GOMAXPROCS", "8");
+        let out =
+            within(Duration::from_secs(10), &mut cmd).unwrap_or_else(|| panic!("run {i} hung"));
+        assert!(out.status.success(), "run {i}: {}", text(&out.stderr));
+        assert_eq!(
+            text(&out.stdout),
+            "spawn: 100000 goroutines from 8 spawners each ran exactly once\n",
+            "run {i}"
+        );
     }
 }
 

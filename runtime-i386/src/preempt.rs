@@ -7,7 +7,7 @@
 //! reschedules the goroutine exactly as a `Gosched` would, marked as preempted. When the
 //! goroutine runs again, asyncPreempt2 returns and asyncPreempt restores the registers.
 
-use crate::base::tls::{getg, runtime_mcall};
+use crate::base::tls::runtime_mcall;
 use crate::globals::*;
 use crate::gogo::goschedImpl;
 
@@ -24,7 +24,6 @@ pub extern "C" fn runtime_asyncPreempt2() {
 /// `gopreempt_m(gp)` (proc.go:4081-4083): the preempted goroutine goes to the global run
 /// queue and this M schedules.
 unsafe extern "C" fn gopreempt_m(gp: *mut g) -> ! {
-    let _ = getg;
     goschedImpl(gp, true)
 }
 // ANCHOR_END: asyncPreempt2

@@ -79,6 +79,11 @@ pub fn addPlain(p: *mut i32, delta: i32) {
 pub fn xaddi32(p: *mut i32, delta: i32) -> i32 {
     ai32(p).fetch_add(delta, SeqCst).wrapping_add(delta)
 }
+/// `atomic.Cas` on an int32 field (`atomic.Int32.CompareAndSwap`).
+#[inline(always)]
+pub fn casi32(p: *mut i32, old: i32, new: i32) -> bool {
+    ai32(p).compare_exchange(old, new, SeqCst, Relaxed).is_ok()
+}
 /// `atomic.Load` of an int32 field.
 #[inline(always)]
 pub fn loadi32(p: *mut i32) -> i32 {

@@ -473,7 +473,7 @@ pub fn wakep() {
         let sched = sched();
         // Be conservative about spinning threads, only start one if none exist already.
         if atomic::loadi32(&mut (*sched).nmspinning) != 0
-            || !atomic::cas(&mut (*sched).nmspinning as *mut i32 as *mut u32, 0, 1)
+            || !atomic::casi32(&mut (*sched).nmspinning, 0, 1)
         {
             return;
         }
@@ -514,7 +514,7 @@ pub unsafe fn handoffp(pp: *mut p) {
     // no local work, check that there are no spinning/idle M's, otherwise our help is not
     // required
     if atomic::loadi32(&mut (*sched).nmspinning) + atomic::loadi32(&mut (*sched).npidle) == 0
-        && atomic::cas(&mut (*sched).nmspinning as *mut i32 as *mut u32, 0, 1)
+        && atomic::casi32(&mut (*sched).nmspinning, 0, 1)
     {
         atomic::store(&mut (*sched).needspinning, 0);
         startm(pp, true, false);

@@ -118,6 +118,12 @@ unsafe fn reg(ctx: *const u8, index: usize) -> usize {
     *(ctx.add(20 + index * 4) as *const usize)
 }
 
+/// Sets a register of the interrupted context (as [`reg`] reads it): what the kernel
+/// restores when the handler returns.
+unsafe fn set_reg(ctx: *mut u8, index: usize, v: usize) {
+    *(ctx.add(20 + index * 4) as *mut usize) = v;
+}
+
 /// The handler: decide what the fault was and report it like Go, then exit 2.
 extern "C" fn sighandler(sig: usize, info: *const usize, ctx: *const u8) {
     // SAFETY: the kernel passes a siginfo_t and a ucontext_t; getg() is a live g or null.
@@ -239,8 +245,8 @@ unsafe fn doSigPreempt(gp: *mut g, ctx: *mut u8) {
         // pushCall: the return address is the interrupted pc.
         let sp = sp - 4;
         *(sp as *mut usize) = pc;
-        *(ctx.add(20 + 7 * 4) as *mut usize) = sp;
-        *(ctx.add(20 + 14 * 4) as *mut usize) = runtime_asyncPreempt as *const () as usize;
+        set_reg(ctx, 7, sp); // esp
+        set_reg(ctx, 14, runtime_asyncPreempt as *const () as usize); // eip
     }
     // Acknowledge the preemption.
     let mp = (*gp).m;

@@ -56,7 +56,6 @@ pub fn sysmon() -> ! {
             }
             usleep(delay);
             // Deep sleep while every P is idle: nothing to retake, nobody to preempt.
-            let now = nanotime();
             if atomic::loadi32(&mut (*sched).npidle) == gomaxprocs() {
                 lock(schedlock());
                 if atomic::loadi32(&mut (*sched).npidle) == gomaxprocs() {
@@ -74,7 +73,6 @@ pub fn sysmon() -> ! {
                 }
                 unlock(schedlock());
             }
-            let _ = now;
             lock(&mut (*sched).sysmonlock);
             // retake P's blocked in syscalls and preempt long running G's
             if retake(nanotime()) != 0 {

@@ -31,7 +31,7 @@ def exercise_section(ex, regions, order, solutions=True):
             f"make exercise EX={ex.name}        # the starter stub, in place of the runtime's code",
             f"make grade EX={ex.name}           # build and grade ({ex.points} of the course's 100 points)",
             f"make exercise-reset EX={ex.name}  # the reference solution again",
-            "```", "", '<details class="solution">', "<summary>Solution: the runtime's own code</summary>", ""]
+            "```", "", '<details class="solution">', "<summary>", "", "Solution: the runtime's own code", "", "</summary>", ""]
     for r in sorted((r for r in regions.values() if r.name == ex.name), key=lambda r: (r.path, r.start)):
         lang = "asm" if r.path.endswith(".S") else "rust,ignore"
         out += [f"`{Path(r.path).name}`:", "", f"```{lang}", f"{{{{#include ../../{r.path}:exercise-{r.key}}}}}", "```", ""]
@@ -53,10 +53,12 @@ def book_pages(root, course, names=None):
             # One collapsed block at the chapter's end, out of the reading flow; a link to an
             # exercise opens it (chapters-src/theme/open-details.js).
             pts = sum(e.points for e in exs)
-            text += ['<details class="exercises">',
-                     f"<summary>{len(exs)} exercise{'s' * (len(exs) > 1)} ({pts} of the course's 100 points): "
-                     "write this chapter's code yourself. <a href=\"exercises.html\">How they work</a>, "
-                     "how they are graded, and their order.</summary>", ""]
+            # The summary's text is a Markdown paragraph (blank lines around it), not HTML:
+            # mdbook-xgettext extracts it for the Chinese edition (book.css keeps it inline).
+            text += ['<details class="exercises">', "<summary>", "",
+                     f"{len(exs)} exercise{'s' * (len(exs) > 1)} ({pts} of the course's 100 points): "
+                     "write this chapter's code yourself. [How they work](exercises.md), "
+                     "how they are graded, and their order.", "", "</summary>", ""]
         for e in exs:
             text.append(exercise_section(e, regions, order, solutions=names is None))
             anchor = f"{ch}.md#exercise-{e.name.replace('_', '-')}"

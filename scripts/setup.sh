@@ -4,10 +4,13 @@
 # the Dockerfile (the container gets exactly what `scripts/setup.sh all` installs).
 #
 #   scripts/setup.sh           the runtime: rustup target i686, clippy/rustfmt, gcc-multilib
-#   scripts/setup.sh book      only the book: mdbook 0.5.4, mdbook-mermaid 0.17.1 (.tools/)
+#   scripts/setup.sh book      only the book: mdbook 0.5.4, mdbook-mermaid 0.17.1,
+#                              mdbook-i18n-helpers 0.4.0 (.tools/), python3 (both editions)
+#   scripts/setup.sh i18n      book + gettext (msgmerge, msgfmt): `make i18n-update`
 #   scripts/setup.sh labs      runtime + gdb and bubblewrap (the graded tests, their sandbox)
 #   scripts/setup.sh test      runtime + book + labs + chromium (browser test) + qemu-user,
-#                              cargo-insta 1.49.0 (.tools/; `make review`)
+#                              cargo-insta 1.49.0 (.tools/; `make review`), gettext
+#                              (msgfmt, msgmerge) and fonts-noto-cjk (the Chinese edition)
 #   scripts/setup.sh go        runtime + golang-1.22-go/src (bookworm-backports), gdb, strace
 #   scripts/setup.sh all       all of the above
 #
@@ -16,15 +19,18 @@ set -euo pipefail
 
 MDBOOK_VERSION=0.5.4
 MDBOOK_MERMAID_VERSION=0.17.1
+# 0.4.x is the series for mdBook 0.5.x (mdbook-gettext, mdbook-xgettext: the Chinese edition).
+MDBOOK_I18N_HELPERS_VERSION=0.4.0
 # The same version as the insta dev-dependency in Cargo.toml.
 CARGO_INSTA_VERSION=1.49.0
 want=("$@")
 [ ${#want[@]} -eq 0 ] && want=(runtime)
 for w in "${want[@]}"; do
     case $w in
-    runtime | book | labs | test | go) ;;
-    all) want+=(runtime book labs test go) ;;
-    *) echo "usage: scripts/setup.sh [runtime|book|labs|test|go|all]..." >&2; exit 2 ;;
+    runtime | book | i18n | labs | test | go) ;;
+    all) want+=(runtime book i18n labs test go) ;;
+    i18n) want+=(book) ;;
+    *) echo "usage: scripts/setup.sh [runtime|book|i18n|labs|test|go|all]..." >&2; exit 2 ;;
     esac
 done
 has() { for w in "${want[@]}"; do [ "$w" = "$1" ] && return 0; done; return 1; }
@@ -87,7 +93,7 @@ progress() {
 # Installed into the project's own .tools/ (the Makefile puts .tools/bin first on PATH), so
 # the pinned versions are used whatever else the machine has.
 TOOLS="$(cd "$(dirname "$0")/.." && pwd)/.tools"
-if has book || has test; then
+if has book || has i18n || has test; then
     if ! "$TOOLS/bin/mdbook" --version 2>/dev/null | grep -q "v$MDBOOK_VERSION"; then
         say "installing mdbook $MDBOOK_VERSION into .tools (cargo install --locked: ~2 min on 2 CPUs, once)"
         (cd / && cargo install mdbook --version "$MDBOOK_VERSION" --locked --root "$TOOLS" 2>&1 | progress)
@@ -99,6 +105,16 @@ if has book || has test; then
         say "installing mdbook-mermaid $MDBOOK_MERMAID_VERSION into .tools (cargo install, ~1 min)"
         (cd / && cargo install mdbook-mermaid --version "$MDBOOK_MERMAID_VERSION" --root "$TOOLS" 2>&1 | progress)
     fi
+    # Its binaries have no --version: a stamp file records the version installed.
+    stamp="$TOOLS/mdbook-i18n-helpers-$MDBOOK_I18N_HELPERS_VERSION.installed"
+    if [ ! -f "$stamp" ] || [ ! -x "$TOOLS/bin/mdbook-gettext" ] || [ ! -x "$TOOLS/bin/mdbook-xgettext" ]; then
+        say "installing mdbook-i18n-helpers $MDBOOK_I18N_HELPERS_VERSION into .tools (cargo install --locked, ~2 min, once)"
+        (cd / && cargo install mdbook-i18n-helpers --version "$MDBOOK_I18N_HELPERS_VERSION" --locked --root "$TOOLS" 2>&1 | progress)
+        rm -f "$TOOLS"/mdbook-i18n-helpers-*.installed
+        touch "$stamp"
+    fi
+    # scripts/i18n/*.py build the Chinese edition (its title, its UI strings).
+    apt_install python3
 fi
 if has test; then
     # cargo-insta, to review the book's snapshots when a test finds them changed (`make
@@ -116,6 +132,12 @@ if has test; then
     # qemu-i386 runs the chapter programs where the kernel cannot run i386 code (make test
     # runs the chapter-program tests under it too; RUNNER=qemu runs everything under it).
     command -v qemu-i386 >/dev/null || apt_install qemu-user
+    # The browser test looks at the Chinese edition, which needs a CJK font (not tofu boxes).
+    apt_install fonts-noto-cjk
+fi
+if has i18n || has test; then
+    # msgmerge and msgattrib for `make i18n-update`; msgfmt checks po/zh-CN.po in the tests.
+    apt_install gettext
 fi
 
 # --- Go 1.22 for the differential check -------------------------------------------------

@@ -54,14 +54,18 @@ echo "    Updating crates.io index" >&2
 for d in serde clap pulldown-cmark "$crate"; do echo "   Compiling $d v1.0.0" >&2; done
 echo "    Finished \`release\` profile [optimized] target(s) in 1m 02s" >&2
 mkdir -p "$root/bin"
-printf '#!/bin/sh\necho "%s v%s"\n' "$crate" "$version" > "$root/bin/$crate"
-chmod +x "$root/bin/$crate""#,
+bins=$crate
+[ "$crate" = mdbook-i18n-helpers ] && bins="mdbook-gettext mdbook-xgettext mdbook-i18n-normalize"
+for b in $bins; do
+  printf '#!/bin/sh\necho "%s v%s"\n' "$crate" "$version" > "$root/bin/$b"
+  chmod +x "$root/bin/$b"
+done"#,
     ),
 ];
 
 /// Real tools setup.sh uses; everything else is absent from this machine's PATH.
 const REAL: &[&str] = &[
-    "bash", "sh", "grep", "sed", "dirname", "cat", "mkdir", "chmod", "env",
+    "bash", "sh", "grep", "sed", "dirname", "cat", "mkdir", "chmod", "env", "rm", "touch",
 ];
 
 impl Machine {
@@ -146,7 +150,12 @@ fn reading_the_book_installs_only_the_book_tools_with_progress() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         installs(&log),
-        ["cargo:mdbook", "cargo:mdbook-mermaid"],
+        [
+            "apt:python3",
+            "cargo:mdbook",
+            "cargo:mdbook-i18n-helpers",
+            "cargo:mdbook-mermaid"
+        ],
         "setup.sh book must install the book tools and nothing else:\n{log}"
     );
     // One progress line per crate compiled, numbered.
@@ -190,6 +199,9 @@ fn each_mode_installs_what_it_needs() {
         "cargo:mdbook",
         "cargo:mdbook-mermaid",
         "cargo:cargo-insta",
+        "cargo:mdbook-i18n-helpers",
+        "apt:gettext",
+        "apt:fonts-noto-cjk",
     ]) {
         assert!(got.iter().any(|g| g == want), "all: no {want} in {got:?}");
     }

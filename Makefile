@@ -37,19 +37,36 @@ else ifneq ($(RUNNER),)
 $(error RUNNER=$(RUNNER): the only runner is qemu (make test RUNNER=qemu))
 endif
 
-.PHONY: setup serve book test mdbook-test browser-test go-diff bench chapters generated review clean
+.PHONY: setup serve book i18n-update test mdbook-test browser-test go-diff bench chapters generated review clean
 
 setup:
 	scripts/setup.sh all
 
+# Both editions: English at book/ (http://127.0.0.1:3000/), Simplified Chinese at
+# book/zh-CN/ (http://127.0.0.1:3000/zh-CN/), built from po/zh-CN.po; every page has a
+# switch to the same page in the other edition. Served as static files (a rebuild of
+# `mdbook serve` would empty book/zh-CN/): after an edit, `make book` and reload.
 serve:
 	scripts/setup.sh book
-	mdbook build
-	mdbook serve --hostname "$$BIND" --port "$$PORT"
+	scripts/i18n/build.sh
+	@echo "serving the English edition at http://$$BIND:$$PORT/ and the Chinese one at http://$$BIND:$$PORT/zh-CN/ (Ctrl-C stops)"
+	cd book && exec python3 -m http.server --bind "$$BIND" "$$PORT"
 
 book:
 	scripts/setup.sh book
-	mdbook build
+	scripts/i18n/build.sh
+
+# The translator's command: extract the English messages into po/messages.pot again, merge
+# them into po/zh-CN.po (msgmerge: new messages come untranslated, changed ones fuzzy, with
+# the old translation to start from), and write the UI strings of our scripts
+# (chapters-src/generated/ui-strings.js). Then translate what scripts/i18n/check.py lists.
+i18n-update:
+	scripts/setup.sh i18n
+	scripts/i18n/extract.sh
+	msgmerge --quiet --update --backup=none --previous po/zh-CN.po po/messages.pot
+	msgattrib --no-obsolete -o po/zh-CN.po po/zh-CN.po
+	python3 scripts/i18n/extras.py ui-js
+	python3 scripts/i18n/check.py | tail -1
 
 ifneq ($(wildcard scripts/labs/pack.json),)
 # In a starter pack, `make test` checks the pack (it builds, the grader runs), not the student.
@@ -80,7 +97,7 @@ mdbook-test:
 # Every page of the built book in headless Chromium, and every internal link and anchor.
 browser-test:
 	scripts/setup.sh test
-	mdbook build
+	scripts/i18n/build.sh
 	scripts/browser-test.sh
 
 # Compare our boot state with real Go 1.22 under gdb (tests/go_diff/).

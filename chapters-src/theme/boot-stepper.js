@@ -17,6 +17,9 @@
 // point) gets a small stepper of the steps that chapter explains.
 (function () {
     'use strict';
+    // The UI strings go through T (chapters-src/theme/i18n.js): the Chinese edition's come
+    // from po/zh-CN.po.
+    const T = window.T || ((str, args) => str.replace(/\{(\w+)\}/g, (m, k) => (args && k in args ? String(args[k]) : m)));
 
     const GO_SRC = 'https://github.com/golang/go/blob/go1.22.12/src/runtime/';
 
@@ -40,7 +43,7 @@
     }
 
     function ourLink(step) {
-        return el('a', { href: `${step.srcChapter}.html#in-our-runtime`, title: 'the code, in its chapter\'s In our runtime', class: 'bs-src' }, el('code', { text: step.src }));
+        return el('a', { href: `${step.srcChapter}.html#in-our-runtime`, title: T('the code, in its chapter\'s In our runtime'), class: 'bs-src' }, el('code', { text: step.src }));
     }
 
     // One box of the figure: a title and its (field, value) rows; `key` is its name in
@@ -55,7 +58,7 @@
             const was = before && before[`${key}.${name}`];
             const row = el('tr', { class: hot ? 'bs-changed' : '', 'data-field': `${key}.${name}` },
                 el('th', { text: name }),
-                el('td', {}, value, was != null ? el('span', { class: 'bs-was', text: ` (was ${was})` }) : null));
+                el('td', {}, value, was != null ? el('span', { class: 'bs-was', text: T(' (was {was})', { was }) }) : null));
             t.append(row);
         }
         b.append(t);
@@ -65,19 +68,19 @@
     function figure(step) {
         const s = step.state;
         const changed = new Set(step.changed);
-        const fig = el('div', { class: 'bs-figure', role: 'figure', 'aria-label': `The runtime's state after step ${step.n}` });
+        const fig = el('div', { class: 'bs-figure', role: 'figure', 'aria-label': T('The runtime\'s state after step {n}', { n: step.n }) });
         const top = el('div', { class: 'bs-row' });
-        top.append(box('m0', 'm0 (the main thread)', s.m0, changed, '', step.before));
-        top.append(box('g0', 'g0 (m0\'s scheduling stack)', s.g0, changed, '', step.before));
+        top.append(box('m0', T('m0 (the main thread)'), s.m0, changed, '', step.before));
+        top.append(box('g0', T('g0 (m0\'s scheduling stack)'), s.g0, changed, '', step.before));
         top.append(box('sched', 'sched', s.sched, changed, '', step.before));
         top.append(box('runtime', 'runtime', s.runtime, changed, '', step.before));
         fig.append(top);
         const ps = el('div', { class: 'bs-row bs-allp' });
-        ps.append(el('div', { class: 'bs-label', text: s.allp.length ? `allp (${s.allp.length} Ps)` : 'allp: empty (procresize makes the Ps)' }));
+        ps.append(el('div', { class: 'bs-label', text: s.allp.length ? T('allp ({n} Ps)', { n: s.allp.length }) : T('allp: empty (procresize makes the Ps)') }));
         for (const p of s.allp) ps.append(box(`allp.${p.id}`, `P${p.id}`, p.fields, changed, 'bs-p', step.before));
         fig.append(ps);
         const gs = el('div', { class: 'bs-row bs-allgs' });
-        gs.append(el('div', { class: 'bs-label', text: s.allgs.length ? 'allgs (new g)' : 'allgs: empty (newproc makes the main g)' }));
+        gs.append(el('div', { class: 'bs-label', text: s.allgs.length ? T('allgs (new g)') : T('allgs: empty (newproc makes the main g)') }));
         for (const g of s.allgs) gs.append(box(`allgs.${g.goid}`, `g${g.goid}`, g.fields, changed, 'bs-g', step.before));
         fig.append(gs);
         return fig;
@@ -143,21 +146,21 @@
         const total = window.BOOT_STEPS.length;
         let at = 0;
 
-        const prev = el('button', { type: 'button', class: 'bs-prev', 'aria-label': 'Previous step' }, '◀ Prev');
-        const next = el('button', { type: 'button', class: 'bs-next', 'aria-label': 'Next step' }, 'Next ▶');
+        const prev = el('button', { type: 'button', class: 'bs-prev', 'aria-label': T('Previous step') }, T('◀ Prev'));
+        const next = el('button', { type: 'button', class: 'bs-next', 'aria-label': T('Next step') }, T('Next ▶'));
         const counter = el('span', { class: 'bs-counter', 'aria-live': 'polite' });
         const controls = el('div', { class: 'bs-controls' }, prev, counter, next);
         let jump = null;
         let open = null;
         if (opts.full) {
-            jump = el('select', { class: 'bs-jump', 'aria-label': 'Jump to a chapter\'s point' });
-            jump.append(el('option', { value: '', text: 'Jump to a chapter\'s point…' }));
+            jump = el('select', { class: 'bs-jump', 'aria-label': T('Jump to a chapter\'s point') });
+            jump.append(el('option', { value: '', text: T('Jump to a chapter\'s point…') }));
             for (const c of chapters) {
-                jump.append(el('option', { value: String(c.step), text: `${c.title} (step ${c.step})` }));
+                jump.append(el('option', { value: String(c.step), text: T('{title} (step {n})', { title: c.title, n: c.step }) }));
             }
             controls.append(jump);
         } else {
-            open = el('a', { class: 'bs-open' }, 'open in the full stepper');
+            open = el('a', { class: 'bs-open' }, T('open in the full stepper'));
             controls.append(open);
         }
         const event = el('div', { class: 'bs-event' });
@@ -170,7 +173,7 @@
         function show(i, quiet) {
             at = Math.max(0, Math.min(list.length - 1, i));
             const st = list[at];
-            counter.textContent = `Step ${st.n} of ${total}`;
+            counter.textContent = T('Step {n} of {total}', { n: st.n, total });
             prev.disabled = at === 0;
             next.disabled = at === list.length - 1;
             const ch = chapters.find((c) => c.name === st.chapter);
@@ -178,19 +181,19 @@
             event.replaceChildren(
                 el('div', { class: 'bs-where' },
                     el('code', { class: 'bs-name', text: st.where }),
-                    ' · chapter ', el('a', { href: `${st.chapter}.html` }, ch ? ch.title : st.chapter),
-                    stops.length ? el('span', { class: 'bs-point' }, ` · ${stops.map((c) => c.title).join(', ')} stop${stops.length > 1 ? '' : 's'} here`) : null),
+                    T(' · chapter '), el('a', { href: `${st.chapter}.html` }, ch ? ch.title : st.chapter),
+                    stops.length ? el('span', { class: 'bs-point' }, (stops.length > 1 ? T(' · {names} stop here', { names: stops.map((c) => c.title).join(', ') }) : T(' · {names} stops here', { names: stops[0].title }))) : null),
                 el('div', { class: 'bs-trace' }, el('code', { text: `boot: ${st.where}: ${st.trace}` })),
-                el('div', { class: 'bs-links' }, 'Go 1.22: ', goLink(st.go), ' · ours: ', ourLink(st)),
+                el('div', { class: 'bs-links' }, T('Go 1.22: '), goLink(st.go), T(' · ours: '), ourLink(st)),
             );
             fig.replaceChildren(figure(st));
             const f = fig.firstChild;
             requestAnimationFrame(() => drawArrows(f, st));
             const n = st.changed.length;
             legend.textContent = st.n === 1
-                ? 'The first step: the state as rt0_go starts. In the steps after it, what the step changed is highlighted.'
-                : n === 0 ? 'This step changed none of the fields drawn here.'
-                    : `Highlighted: what this step changed (${n} field${n > 1 ? 's' : ''} or new box${n > 1 ? 'es' : ''}).`;
+                ? T('The first step: the state as rt0_go starts. In the steps after it, what the step changed is highlighted.')
+                : n === 0 ? T('This step changed none of the fields drawn here.')
+                    : (n > 1 ? T('Highlighted: what this step changed ({n} fields or new boxes).', { n }) : T('Highlighted: what this step changed ({n} field or new box).', { n }));
             if (jump) {
                 const point = chapters.find((c) => c.step === st.n);
                 jump.value = point ? String(point.step) : '';
@@ -247,7 +250,7 @@
         const minis = document.querySelectorAll('.boot-stepper-mini[data-chapter]');
         if (!root && minis.length === 0) return;
         if (!Array.isArray(steps) || steps.length === 0) {
-            if (root) root.append(el('p', { text: 'The boot steps (generated/boot-steps.js) did not load: the list below has every step.' }));
+            if (root) root.append(el('p', { text: T('The boot steps (generated/boot-steps.js) did not load: the list below has every step.') }));
             return;
         }
         if (root) stepper(root, steps, { full: true });

@@ -2,7 +2,8 @@
 // Screenshots for a person to look at (not a test): each figure's SVG as an <img>, and
 // pages of the built book, into target/shots/.
 //   node tests/browser/shots.mjs svg                      every chapters-src/generated/*-figure.svg
-//   node tests/browser/shots.mjs page NAME.html [print] [nojs] [selector]
+//   node tests/browser/shots.mjs page NAME.html [print] [nojs] [top] [selector]
+// (NAME may be zh-CN/NAME.html, the Chinese edition; top: the first screen, not the whole page)
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -40,17 +41,17 @@ try {
         });
         await new Promise((r) => server.listen(0, '127.0.0.1', r));
         const [name, ...flags] = rest;
-        const sel = flags.find((f) => !['print', 'nojs'].includes(f));
+        const sel = flags.find((f) => !['print', 'nojs', 'top'].includes(f));
         const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: !flags.includes('nojs') });
         await ctx.addInitScript(() => { window.print = () => {}; });
         const page = await ctx.newPage();
         if (flags.includes('print')) await page.emulateMedia({ media: 'print' });
         await page.goto(`http://127.0.0.1:${server.address().port}/${name}`, { waitUntil: 'load' });
         await page.waitForTimeout(2500);
-        const tag = [name.replace(/\.html$/, ''), ...flags.filter((f) => f !== sel), sel ? sel.replace(/\W+/g, '_') : ''].filter(Boolean).join('-');
+        const tag = [name.replace(/\.html$/, '').replace(/\//g, '_'), ...flags.filter((f) => f !== sel), sel ? sel.replace(/\W+/g, '_') : ''].filter(Boolean).join('-');
         const out = path.join(OUT, `${tag}.png`);
         if (sel) await page.locator(sel).first().screenshot({ path: out });
-        else await page.screenshot({ path: out, fullPage: true });
+        else await page.screenshot({ path: out, fullPage: !flags.includes('top') });
         console.log(out);
         server.close();
     }

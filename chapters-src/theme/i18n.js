@@ -25,7 +25,8 @@
     // The same page (and anchor) in the other edition: the page's path below its edition's
     // root (mdBook's path_to_root), under the other root.
     function otherEdition() {
-        const root = new URL(typeof path_to_root === 'string' ? path_to_root : '', location.href);
+        // path_to_root is "" on a page at the root ("./": its directory, not the page).
+        const root = new URL((typeof path_to_root === 'string' && path_to_root) || './', location.href);
         const here = location.href.split('#')[0].split('?')[0];
         let rel = here.startsWith(root.href) ? here.slice(root.href.length) : '';
         if (rel === '') rel = 'index.html';

@@ -10,7 +10,10 @@ cd "$(dirname "$0")/../.."
 mdbook build
 title="$(python3 scripts/i18n/extras.py book title)"
 description="$(python3 scripts/i18n/extras.py book description)"
+# site-url: the 404 page links its scripts from there (the book served at its root, as
+# make serve does).
 MDBOOK_BOOK__LANGUAGE=zh-CN \
+MDBOOK_OUTPUT__HTML__SITE_URL=/zh-CN/ \
 MDBOOK_BOOK__TITLE="$title" \
 MDBOOK_BOOK__DESCRIPTION="$description" \
 MDBOOK_PREPROCESSOR__GETTEXT='{"after": ["links"], "before": ["mermaid"]}' \

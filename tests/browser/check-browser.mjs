@@ -4,7 +4,15 @@
 //   node tests/browser/check-browser.mjs [BOOK_DIR]     (default: <repo>/book)
 //
 // Environment: CHROMIUM (default /usr/bin/chromium), SCREENSHOT_DIR (default
-// <repo>/target/browser), SEARCH_QUERY (default procresize).
+// <repo>/target/browser), SEARCH_QUERY (default procresize), EDITION (default: the English
+// edition at BOOK_DIR's root; zh-CN: the Chinese one at BOOK_DIR/zh-CN/, still served from
+// BOOK_DIR so that the language switch can be followed; screenshots go to SCREENSHOT_DIR/zh-CN).
+//
+// On every page, the language switch (chapters-src/theme/i18n.js) must lead to the same page
+// of the other edition (and on schedinit.html, followed with an anchor, to the same place).
+// In the Chinese edition, print.html under print media must draw its Chinese text with a
+// CJK font (Chromium's platform fonts for the text, through the DevTools protocol), not
+// with tofu boxes; its screenshot is print.png.
 //
 // Serves BOOK_DIR over HTTP on 127.0.0.1 (random free port), opens every BOOK_DIR/*.html and
 // fails a page on: a console error, an uncaught JavaScript exception, a request to 127.0.0.1
@@ -33,14 +41,19 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
 const BOOK = path.resolve(process.argv[2] || process.env.BOOK_DIR || path.join(repo, 'book'));
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const SHOT_DIR = path.resolve(process.env.SCREENSHOT_DIR || path.join(repo, 'target', 'browser'));
+const SHOT_DIR = path.join(path.resolve(process.env.SCREENSHOT_DIR || path.join(repo, 'target', 'browser')), process.env.EDITION || '');
 const SEARCH_QUERY = process.env.SEARCH_QUERY || 'procresize';
+const EDITION = process.env.EDITION || '';
+const SUB = EDITION ? `${EDITION}/` : '';
+// The other edition's directory below BOOK_DIR, for the language switch.
+const OTHER = EDITION ? '' : 'zh-CN/';
+const CJK_FONT = /CJK|Hei|Song|Ming|Kai|Fallback|WenQuanYi|Noto Sans SC|Noto Serif SC/i;
 const SEARCH_PAGE = 'index.html';
 const SHOT_PAGE = 'schedinit.html';
 const MERMAID_TIMEOUT_MS = 30_000;
 const NAV_TIMEOUT_MS = 60_000;
 
-if (!fs.existsSync(path.join(BOOK, 'index.html'))) {
+if (!fs.existsSync(path.join(BOOK, SUB, 'index.html'))) {
     console.error(`check-browser: ${path.join(BOOK, 'index.html')} is missing: build the book first (make book)`);
     process.exit(2);
 }
@@ -165,10 +178,11 @@ async function checkStepper(page, origin) {
     const state = () => page.evaluate(() => {
         const root = document.getElementById('boot-stepper');
         const c = root && root.querySelector('.bs-counter');
-        const m = c && /^Step (\d+) of (\d+)$/.exec(c.textContent.trim());
+        // "Step 3 of 19", or the Chinese edition's "第 3 步，共 19 步".
+        const m = c && /^(?:Step (\d+) of (\d+)|第 (\d+) 步，共 (\d+) 步)$/.exec(c.textContent.trim());
         return {
-            step: m ? Number(m[1]) : null,
-            total: m ? Number(m[2]) : null,
+            step: m ? Number(m[1] || m[3]) : null,
+            total: m ? Number(m[2] || m[4]) : null,
             event: root?.querySelector('.bs-event')?.textContent || '',
             figure: root?.querySelector('.bs-figure')?.innerHTML || '',
             boxes: root ? root.querySelectorAll('.bs-figure .bs-box').length : 0,
@@ -221,7 +235,7 @@ async function checkStepper(page, origin) {
     if (s.step === 11 && arrows < 2) problems.push(`stepper: step 11 draws ${arrows} arrows for the pointers it changed (m0.p, sched.pidle)`);
     notes.push(`stepper: ${s0.total} steps; Next, Prev, ArrowRight, ArrowLeft and ${options.length} chapter points step as they say`);
     // Opened at a chapter's point, as the chapters' links do.
-    await page.goto(`${origin}/${STEPPER_PAGE}#at-newproc`, { waitUntil: 'load' });
+    await page.goto(`${origin}/${SUB}${STEPPER_PAGE}#at-newproc`, { waitUntil: 'load' });
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
     s = await state();
     const want = await page.evaluate(() => (window.BOOT_STEP_CHAPTERS || []).find((c) => c.name === 'newproc')?.step);
@@ -252,8 +266,88 @@ async function checkMiniStepper(page) {
     return { problems, notes: [note] };
 }
 
+// The language switch: on the page, and leading to the same page of the other edition (if
+// it was built); on schedinit.html, followed from an anchor, to the same anchor there.
+async function checkSwitch(page, origin, name) {
+    const problems = [];
+    const notes = [];
+    if (!fs.existsSync(path.join(BOOK, OTHER, name))) {
+        notes.push(`language switch: no ${OTHER || 'English '}edition built beside this one, not checked`);
+        return { problems, notes };
+    }
+    if (!(await page.locator('#mdbook-menu-bar').count())) {
+        notes.push('no menu bar (no language switch)');
+        return { problems, notes };
+    }
+    const link = page.locator('#mdbook-menu-bar .lang-switch');
+    if ((await link.count()) !== 1) return { problems: [`language switch: ${await link.count()} on the page`], notes };
+    const href = await link.evaluate((a) => a.href);
+    const want = `${origin}/${OTHER}${name}`;
+    if (href.split('#')[0] !== want) problems.push(`language switch leads to ${href}, not ${want}`);
+    if (name === 'schedinit.html') {
+        // In a page of its own, so that leaving it disturbs nothing of the page under test.
+        const p2 = await page.context().newPage();
+        try {
+            await p2.goto(`${origin}/${SUB}${name}#gomaxprocs`, { waitUntil: 'load' });
+            await Promise.all([
+                p2.waitForURL(`${want}#gomaxprocs`, { timeout: NAV_TIMEOUT_MS, waitUntil: 'load' }),
+                p2.locator('#mdbook-menu-bar .lang-switch').click(),
+            ]);
+            const there = await p2.evaluate(() => ({ lang: document.documentElement.lang, anchor: !!document.getElementById('gomaxprocs') }));
+            if (!there.anchor) problems.push('language switch: #gomaxprocs is not on the other edition\'s page');
+            if (there.lang === (EDITION || 'en')) problems.push(`language switch: the other page is in ${there.lang} too`);
+            notes.push(`language switch followed: ${SUB}${name}#gomaxprocs → ${OTHER}${name}#gomaxprocs (lang ${there.lang})`);
+        } catch (e) {
+            problems.push(`language switch not followed: ${String(e.message || e).split('\n')[0]}`);
+        } finally {
+            await p2.close();
+        }
+    }
+    return { problems, notes };
+}
+
+// The Chinese edition's print page, under print media: its Chinese text is drawn with a CJK
+// font (the platform fonts Chromium used for a paragraph of it), and a screenshot.
+async function checkCjkFont(page, context) {
+    const problems = [];
+    const notes = [];
+    await page.emulateMedia({ media: 'print' });
+    const cdp = await context.newCDPSession(page);
+    try {
+        await cdp.send('DOM.enable');
+        await cdp.send('CSS.enable');
+        const { root } = await cdp.send('DOM.getDocument', { depth: -1 });
+        const { nodeIds } = await cdp.send('DOM.querySelectorAll', { nodeId: root.nodeId, selector: 'main p' });
+        let checked = 0;
+        const used = new Map();
+        for (const nodeId of nodeIds.slice(0, 40)) {
+            const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+            for (const f of fonts) used.set(f.familyName, (used.get(f.familyName) || 0) + f.glyphCount);
+            checked++;
+        }
+        const cjk = [...used].filter(([family, n]) => CJK_FONT.test(family) && n > 0);
+        if (checked === 0) problems.push('print: no paragraph to check the font of');
+        else if (!cjk.length) problems.push(`print: the Chinese text is drawn without a CJK font (fonts used: ${[...used.keys()].join(', ')}): tofu boxes`);
+        notes.push(`print fonts (${checked} paragraphs): ${[...used].map(([f, n]) => `${f} ${n} glyphs`).join(', ')}`);
+    } finally {
+        await cdp.detach().catch(() => {});
+    }
+    // Print media again (the DevTools session above may have reset it), one frame later.
+    await page.emulateMedia({ media: 'print' });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+    const sidebar = await page.evaluate(() => [...document.querySelectorAll('#mdbook-sidebar, nav.sidebar')]
+        .some((e) => getComputedStyle(e).display !== 'none'));
+    if (sidebar) problems.push('print: the sidebar shows under print media');
+    fs.mkdirSync(SHOT_DIR, { recursive: true });
+    const shot = path.join(SHOT_DIR, 'print.png');
+    await page.screenshot({ path: shot, fullPage: false });
+    notes.push(`screenshot (print media): ${shot}`);
+    await page.emulateMedia({ media: null });
+    return { problems, notes };
+}
+
 // ---------------------------------------------------------------- the run
-const pages = fs.readdirSync(BOOK).filter((f) => f.endsWith('.html')).sort();
+const pages = fs.readdirSync(path.join(BOOK, SUB)).filter((f) => f.endsWith('.html')).sort();
 const server = await serve(BOOK);
 const { port } = server.address();
 const origin = `http://127.0.0.1:${port}`;
@@ -266,7 +360,7 @@ let failed = 0;
 // The pages with figures and how many, from the built HTML (print.html must show them all).
 const figurePages = new Map(
     pages.filter((name) => name !== 'print.html')
-        .map((name) => [name, (fs.readFileSync(path.join(BOOK, name), 'utf8').match(/<figure class="book-figure"/g) || []).length])
+        .map((name) => [name, (fs.readFileSync(path.join(BOOK, SUB, name), 'utf8').match(/<figure class="book-figure"/g) || []).length])
         .filter(([, n]) => n > 0),
 );
 try {
@@ -335,7 +429,7 @@ try {
         });
         const t0 = Date.now();
         try {
-            const res = await page.goto(`${origin}/${name}`, { waitUntil: 'load', timeout: NAV_TIMEOUT_MS });
+            const res = await page.goto(`${origin}/${SUB}${name}`, { waitUntil: 'load', timeout: NAV_TIMEOUT_MS });
             if (!res) problems.push('no response');
             else if (res.status() >= 400) { /* reported by the response handler */ }
 
@@ -378,6 +472,15 @@ try {
                 notes.push(`print media: ${printed.filter((f) => f.imgShown && f.imgLoaded).length}/${printed.length} figures shown as their SVG image`);
             }
 
+            const sw = await checkSwitch(page, origin, name);
+            problems.push(...sw.problems);
+            notes.push(...sw.notes);
+            if (EDITION && name === 'print.html') {
+                const f = await checkCjkFont(page, context);
+                problems.push(...f.problems);
+                notes.push(...f.notes);
+            }
+
             if (name === 'print.html') {
                 const calls = await page.evaluate(() => window.__bookPrintCalls || 0);
                 notes.push(`window.print() called ${calls} time(s)`);
@@ -396,6 +499,9 @@ try {
                     }
                     await box.click();
                     await box.pressSequentially(SEARCH_QUERY, { delay: 30 });
+                    // Chinese characters are typed as text input, without the keyup that
+                    // mdBook's search listens to (an input method sends one): press End.
+                    await box.press('End');
                     const results = page.locator('#mdbook-searchresults > li, #searchresults > li');
                     await results.first().waitFor({ state: 'visible', timeout: 15_000 });
                     const n = await results.count();
@@ -456,7 +562,7 @@ try {
             let problems = [];
             let figs = [];
             try {
-                await page.goto(`${origin}/${name}`, { waitUntil: 'load', timeout: NAV_TIMEOUT_MS });
+                await page.goto(`${origin}/${SUB}${name}`, { waitUntil: 'load', timeout: NAV_TIMEOUT_MS });
                 figs = await page.evaluate(FIGURE_STATUS);
                 problems = figureProblems(figs, 'nojs');
                 if (figs.length === 0) problems.push('no figures without JavaScript');

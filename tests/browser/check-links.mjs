@@ -12,6 +12,7 @@
 //     mdBook leaves the directive as it was when the file cannot be read;
 //   * no text of mdBook's include errors, and no empty listing (`<pre><code></code></pre>`,
 //     what `{{#include file:ANCHOR}}` silently gives when the ANCHOR is missing);
+//   * no `[!WARNING]` (or NOTE, TIP, …) left as text: an admonition mdBook did not render;
 //   * no id is defined twice in one page (print.html, which concatenates every chapter, is
 //     only warned about).
 // http(s) links are not fetched: they are only counted. Exit status 1 on any problem.
@@ -227,6 +228,11 @@ for (const [page, info] of pages) {
     }
     for (const m of info.text.matchAll(EMPTY_LISTING)) {
         problems.push(`line ${lineOf(info.text, m.index)}: empty listing ${JSON.stringify(m[0])} (an {{#include file:ANCHOR}} whose ANCHOR is missing?)`);
+    }
+    // A `> [!WARNING]` that mdBook did not turn into an admonition (the Chinese edition's
+    // translation of it is mended by scripts/i18n/admonitions.py).
+    for (const m of info.text.matchAll(/<p>\s*\\?\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\\?\]/g)) {
+        problems.push(`line ${lineOf(info.text, m.index)}: ${JSON.stringify(m[0])} shown as text, not as an admonition`);
     }
     for (const [id, n] of info.ids) {
         if (n > 1) (isPrint ? warnings : problems).push(`id "${id}" is defined ${n} times`);

@@ -13,7 +13,9 @@
 //!   with `BOOTTRACE=1` the boot trace up to main.main; with `BOOTTRACE=json` a JSON boot
 //!   step a line, up to runtime.main's newm (the boot stepper's data);
 //! - `make chapters` shows each chapter's book output, under the command that made it;
-//! - `make serve` is started, its pages fetched over HTTP, then stopped;
+//! - `make serve` is started, its pages (both editions) fetched over HTTP, then stopped;
+//! - `make book` writes both editions; `make i18n-update` changes nothing (the translation
+//!   is up to date);
 //! - `make exercise EX=…`, `make grade EX=…`, `make exercise-reset EX=…` give a stub, a
 //!   score below 100 (exit status 1: `make grade` fails unless the marks are full), and the
 //!   runtime back byte for byte;
@@ -513,7 +515,12 @@ fn check_serve(repo: &Path, c: &Cmd) -> Result<(), String> {
             }
             std::thread::sleep(Duration::from_millis(300));
         }
-        for (path, want) in [("/schedinit.html", "procresize"), ("/print.html", "rt0_go")] {
+        for (path, want) in [
+            ("/schedinit.html", "procresize"),
+            ("/print.html", "rt0_go"),
+            ("/zh-CN/index.html", "Go 程序在 linux/386 上如何启动"),
+            ("/zh-CN/schedinit.html", "空闲链表"),
+        ] {
             let page = http_get(port, path)?;
             if !page.contains(want) {
                 return Err(format!("{path} does not mention {want:?}"));
@@ -615,8 +622,26 @@ fn try_command(
     if c.text == "make chapters" {
         check_make_chapters(&out)?;
     }
-    if c.text.starts_with("make book") && !repo.join("book/schedinit.html").is_file() {
-        return Err("make book wrote no book/schedinit.html".into());
+    if c.text.starts_with("make book") {
+        for page in ["book/schedinit.html", "book/zh-CN/schedinit.html"] {
+            if !repo.join(page).is_file() {
+                return Err(format!("make book wrote no {page}"));
+            }
+        }
+    }
+    if c.text == "make i18n-update" {
+        // On a repository whose translation is up to date, it changes nothing.
+        let st = Command::new("git")
+            .args(["status", "--porcelain", "--", "po", "chapters-src"])
+            .current_dir(repo)
+            .output()
+            .map_err(|e| e.to_string())?;
+        let changed = String::from_utf8_lossy(&st.stdout).into_owned();
+        if !changed.is_empty() {
+            return Err(format!(
+                "make i18n-update changed an up-to-date repository:\n{changed}"
+            ));
+        }
     }
     check_cargo_run(c, &out)
 }

@@ -145,13 +145,13 @@ fn the_ui_strings_are_the_po_files() {
 const MUTATE: &str = "import sys; sys.path.insert(0, 'scripts/i18n'); import po
 msgid, mode, a, b, out = sys.argv[1:]
 es = po.parse(open('po/zh-CN.po', encoding='utf-8').read())
-e = [e for e in es if e.msgid == msgid][0]
+e = [e for e in es if e.msgid.startswith(msgid)][0]
 new = e.msgstr.replace(a, b) if mode == 'replace' else a + e.msgstr + b if mode == 'wrap' else a
 assert new != e.msgstr, 'the mutation changed nothing'
 e.msgstr = new
 open(out, 'w', encoding='utf-8').write(po.write(es))";
 
-/// A copy of po/zh-CN.po with the translation of `msgid` changed: `replace` A by B in it,
+/// A copy of po/zh-CN.po with the translation of the message that starts with `msgid` changed: `replace` A by B in it,
 /// `wrap` it in A…B, or `set` it to A.
 fn mutated(name: &str, msgid: &str, mode: &str, a: &str, b: &str) -> PathBuf {
     let copy = scratch(name).join("zh-CN.po");
@@ -226,6 +226,17 @@ fn the_checker_catches_broken_translations() {
             "：GMP模型(2) Go程序启动流程",
         ),
         "reproduces the article",
+    );
+    // A bold closed after 。 and before a letter: shown with its asterisks.
+    check_fails_with(
+        &mutated(
+            "bold",
+            "**Sandbox.**",
+            "replace",
+            "**沙箱**。",
+            "**沙箱。**",
+        ),
+        "a bold that does not close",
     );
     // A fuzzy entry.
     let dir = scratch("fuzzy");

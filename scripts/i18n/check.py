@@ -24,6 +24,7 @@ import hashlib
 import os
 import re
 import sys
+import unicodedata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -133,6 +134,21 @@ def term_regex(en):
     return re.compile(r"(?<![\w.\-/·])" + re.escape(en) + r"(?:s|es)?(?![\w\-/·]|\.\w)", re.I)
 
 
+def bold_that_does_not_close(t):
+    """A closing ** after a punctuation mark and before a letter: CommonMark does not close a
+    bold there (**启动。**驱动 is shown with its asterisks); **启动**。驱动 is right."""
+    masked = re.sub(r"`[^`]*`", lambda m: "`" * len(m.group(0)), t)  # code is not a letter
+    n = 0
+    for m in re.finditer(r"\*\*", masked):
+        n += 1
+        before = masked[m.start() - 1:m.start()]
+        after = masked[m.end():m.end() + 1]
+        if n % 2 == 0 and before and unicodedata.category(before)[0] == "P" \
+                and after and unicodedata.category(after)[0] == "L":
+            return t[max(0, m.start() - 12):m.end() + 6]
+    return None
+
+
 def check_entry(e, rules, prints):
     problems = []
     s, t = e.msgid, e.msgstr
@@ -177,6 +193,9 @@ def check_entry(e, rules, prints):
         if (s[:1] == " " and not edge(t[:1])) or (s[:1] != " " and t[:1] == " ") \
                 or (s[-1:] == " " and not edge(t[-1:])) or (s[-1:] != " " and t[-1:] == " "):
             problems.append("the spaces at the ends differ")
+    bad = bold_that_does_not_close(t)
+    if bad:
+        problems.append(f"a bold that does not close (put the punctuation after **): {bad!r}")
     if t.count("**") % 2:
         problems.append("unbalanced **")
     if t.count("`") % 2 and s.count("`") % 2 == 0:

@@ -13,6 +13,7 @@
 //   * no text of mdBook's include errors, and no empty listing (`<pre><code></code></pre>`,
 //     what `{{#include file:ANCHOR}}` silently gives when the ANCHOR is missing);
 //   * no `[!WARNING]` (or NOTE, TIP, …) left as text: an admonition mdBook did not render;
+//     no `**` left in the text outside code: a bold that did not close;
 //   * no id is defined twice in one page (print.html, which concatenates every chapter, is
 //     only warned about).
 // http(s) links are not fetched: they are only counted. Exit status 1 on any problem.
@@ -233,6 +234,14 @@ for (const [page, info] of pages) {
     // translation of it is mended by scripts/i18n/admonitions.py).
     for (const m of info.text.matchAll(/<p>\s*\\?\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\\?\]/g)) {
         problems.push(`line ${lineOf(info.text, m.index)}: ${JSON.stringify(m[0])} shown as text, not as an admonition`);
+    }
+    // `**` left in the text (outside code): a bold CommonMark did not close, as after
+    // "。" followed by a letter (**启动。**驱动 must be written **启动**。驱动).
+    {
+        const prose = info.text.replace(/<(pre|code|script|style)\b[^>]*>[\s\S]*?<\/\1>/g, (m) => m.replace(/[^\n]/g, ' '));
+        for (const m of prose.matchAll(/>[^<]*\*\*[^<]*</g)) {
+            problems.push(`line ${lineOf(info.text, m.index)}: ** shown as text: ${JSON.stringify(m[0].slice(1, 80))}`);
+        }
     }
     for (const [id, n] of info.ids) {
         if (n > 1) (isPrint ? warnings : problems).push(`id "${id}" is defined ${n} times`);

@@ -77,6 +77,81 @@ fn a_goroutine_in_an_endless_loop_is_preempted_in_a_release_build_too() {
     preempted_within_a_second("release");
 }
 
+/// Nothing the runtime calls is a safe point: in every program (debug and, if built,
+/// release), each function of core, alloc, compiler_builtins, x86 and libgcc lies in the
+/// runtime's code range [runtime_text_start, runtime_text_end) (link/runtime_text.ld),
+/// as the runtime's own do; only the program's code, the `go` wrapper and the cold panic
+/// paths lie outside. A debug build's `<*mut T>::is_null` used to lie outside: preempted
+/// there, between `lock` reading its M and counting the lock, a goroutine moved to another
+/// M and `unlock` ended the program with "fatal error: runtime·unlock: lock count" (seen
+/// in `make generated` during a full `make test`, and once in 48 runs of spawn eight at a
+/// time on the loaded machine, `scripts/stress-spawn.sh`; rare on a quiet one: this check
+/// of the layout is the test that does not depend on luck).
+#[test]
+fn what_the_runtime_calls_is_not_a_safe_point() {
+    let _ = command("debug", "spawn"); // builds the examples
+    for profile in ["debug", "release"] {
+        let exe = gmp_boot_book::examples_dir(profile).join("spawn");
+        if profile == "release" && !exe.exists() {
+            continue;
+        }
+        let out = std::process::Command::new("nm")
+            .arg("-n")
+            .arg(&exe)
+            .output()
+            .expect("nm (binutils)");
+        let nm = text(&out.stdout);
+        let syms: Vec<(u64, char, &str)> = nm
+            .lines()
+            .filter_map(|l| {
+                let w: Vec<&str> = l.split_whitespace().collect();
+                (w.len() == 3).then(|| {
+                    (
+                        u64::from_str_radix(w[0], 16).unwrap(),
+                        w[1].chars().next().unwrap(),
+                        w[2],
+                    )
+                })
+            })
+            .collect();
+        let at = |name: &str| {
+            syms.iter()
+                .find(|s| s.2 == name)
+                .unwrap_or_else(|| panic!("{profile}: no {name} in spawn"))
+                .0
+        };
+        let (lo, hi) = (at("runtime_text_start"), at("runtime_text_end"));
+        let called = |n: &str| {
+            [
+                "4core",
+                "5alloc",
+                "17compiler_builtins",
+                "3x86",
+                "core..",
+                "alloc..",
+            ]
+            .iter()
+            .any(|c| n.contains(c))
+                || n.starts_with("__")
+                || n.starts_with("mem")
+        };
+        let cold = |n: &str| {
+            n.contains("panic") || n.contains("unwrap_failed") || n.contains("index_fail")
+        };
+        let outside: Vec<&str> = syms
+            .iter()
+            .filter(|s| matches!(s.1, 't' | 'T') && !(lo..hi).contains(&s.0))
+            .map(|s| s.2)
+            .filter(|n| called(n) && !cold(n))
+            .collect();
+        assert!(
+            outside.is_empty(),
+            "{profile}: functions the runtime calls lie outside its code range, where \
+             preemption may stop them: {outside:?}"
+        );
+    }
+}
+
 fn preempted_within_a_second(profile: &str) {
     {
         for _ in 0..3 {

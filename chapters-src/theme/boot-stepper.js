@@ -18,7 +18,7 @@
 (function () {
     'use strict';
     // The UI strings go through T (chapters-src/theme/i18n.js): the Chinese edition's come
-    // from po/zh-CN.po.
+    // from po/zh-CN.po; so do the chapters' titles (the sidebar's, from SUMMARY.md).
     const T = window.T || ((str, args) => str.replace(/\{(\w+)\}/g, (m, k) => (args && k in args ? String(args[k]) : m)));
 
     const GO_SRC = 'https://github.com/golang/go/blob/go1.22.12/src/runtime/';
@@ -156,7 +156,7 @@
             jump = el('select', { class: 'bs-jump', 'aria-label': T('Jump to a chapter\'s point') });
             jump.append(el('option', { value: '', text: T('Jump to a chapter\'s point…') }));
             for (const c of chapters) {
-                jump.append(el('option', { value: String(c.step), text: T('{title} (step {n})', { title: c.title, n: c.step }) }));
+                jump.append(el('option', { value: String(c.step), text: T('{title} (step {n})', { title: T(c.title), n: c.step }) }));
             }
             controls.append(jump);
         } else {
@@ -181,8 +181,8 @@
             event.replaceChildren(
                 el('div', { class: 'bs-where' },
                     el('code', { class: 'bs-name', text: st.where }),
-                    T(' · chapter '), el('a', { href: `${st.chapter}.html` }, ch ? ch.title : st.chapter),
-                    stops.length ? el('span', { class: 'bs-point' }, (stops.length > 1 ? T(' · {names} stop here', { names: stops.map((c) => c.title).join(', ') }) : T(' · {names} stops here', { names: stops[0].title }))) : null),
+                    T(' · chapter '), el('a', { href: `${st.chapter}.html` }, ch ? T(ch.title) : st.chapter),
+                    stops.length ? el('span', { class: 'bs-point' }, (stops.length > 1 ? T(' · {names} stop here', { names: stops.map((c) => T(c.title)).join(T(', ')) }) : T(' · {names} stops here', { names: T(stops[0].title) }))) : null),
                 el('div', { class: 'bs-trace' }, el('code', { text: `boot: ${st.where}: ${st.trace}` })),
                 el('div', { class: 'bs-links' }, T('Go 1.22: '), goLink(st.go), T(' · ours: '), ourLink(st)),
             );

@@ -3,6 +3,7 @@
 //  - T(str, args): the UI strings of our scripts in the page's language. The Chinese ones
 //    are in generated/ui-strings.js, which `make i18n-update` writes from po/zh-CN.po;
 //  - a language switch in the menu bar, to the same page and place in the other edition;
+//  - the titles of mdBook's admonitions ("Warning") in the page's language;
 //  - search that finds Chinese words. mdBook's index splits text at spaces only, and
 //    elasticlunr's trimmer drops every non-ASCII character of a query: a Chinese query
 //    finds nothing. In the Chinese edition the index is rebuilt in the browser from the
@@ -49,8 +50,26 @@
         a.addEventListener('focus', () => { a.href = otherEdition(); });
         bar.prepend(a);
     }
-    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', addSwitch);
-    else addSwitch();
+
+    // mdBook 0.5 titles its admonitions in English ("Warning", "Note"): the same words
+    // through T. (Without JavaScript they stay English.)
+    const ADMONITIONS = {
+        Note: T('Note'), Tip: T('Tip'), Important: T('Important'), Warning: T('Warning'), Caution: T('Caution'),
+    };
+    function translateAdmonitions() {
+        for (const title of document.querySelectorAll('.blockquote-tag-title')) {
+            const text = title.lastChild;
+            const word = text && text.nodeType === Node.TEXT_NODE ? text.textContent.trim() : '';
+            if (Object.prototype.hasOwnProperty.call(ADMONITIONS, word)) text.textContent = ADMONITIONS[word];
+        }
+    }
+
+    function ready() {
+        addSwitch();
+        translateAdmonitions();
+    }
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', ready);
+    else ready();
 
     // --- search in Chinese ---------------------------------------------------------------
     const lunr = window.elasticlunr;

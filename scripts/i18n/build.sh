@@ -2,8 +2,8 @@
 # Build both editions of the book: English into book/, Simplified Chinese into book/zh-CN/.
 # The Chinese edition is the same sources with mdbook-gettext (mdbook-i18n-helpers) among
 # the preprocessors: after mdBook's includes are expanded, it replaces each message that
-# po/zh-CN.po translates (then scripts/i18n/admonitions.py mends what it does to the
-# `> [!WARNING]` markers). book.toml's title and description come from the PO file too.
+# po/zh-CN.po translates (then scripts/i18n/mend.py mends what it does to the
+# `> [!WARNING]` markers and to the chapters' names). book.toml's title and description come from the PO file too.
 # English first: `mdbook build` empties book/, zh-CN/ included.
 set -eu
 cd "$(dirname "$0")/../.."
@@ -17,5 +17,5 @@ MDBOOK_OUTPUT__HTML__SITE_URL=/zh-CN/ \
 MDBOOK_BOOK__TITLE="$title" \
 MDBOOK_BOOK__DESCRIPTION="$description" \
 MDBOOK_PREPROCESSOR__GETTEXT='{"after": ["links"], "before": ["mermaid"]}' \
-MDBOOK_PREPROCESSOR__I18N_ADMONITIONS='{"command": "python3 scripts/i18n/admonitions.py", "after": ["gettext"], "before": ["mermaid"]}' \
+MDBOOK_PREPROCESSOR__I18N_MEND='{"command": "python3 scripts/i18n/mend.py", "after": ["gettext"], "before": ["mermaid"]}' \
     mdbook build -d book/zh-CN

@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
-"""mdBook preprocessor of the Chinese edition, after mdbook-gettext (scripts/i18n/build.sh).
+"""mdBook preprocessor of the Chinese edition, after mdbook-gettext (scripts/i18n/build.sh):
+it mends two things mdbook-gettext (mdbook-i18n-helpers 0.4.0) does to the translated book.
 
-mdbook-i18n-helpers 0.4 does not know the GitHub-style admonitions mdBook 0.5 renders
+1. Admonitions. mdbook-i18n-helpers 0.4 does not know the GitHub-style admonitions mdBook 0.5 renders
 (`> [!WARNING]` on a line of its own at the start of a block quote): it extracts the
 marker with the text that follows, escaped (`\\[!WARNING\\] **Correction …`), and writes the
 translation back the same way, on one line, where mdBook sees text, not an admonition.
 This puts each such marker back on a line of its own, unescaped, as the first line of its
-block quote."""
+block quote.
+
+2. Chapter names. The sidebar shows a chapter's name as text, and mdbook-gettext writes the
+translated name through its Markdown writer, which escapes it: `\_rt0_386` showed its
+backslash. This removes Markdown's backslash escapes from the names."""
 import json
 import re
 import sys
@@ -32,11 +37,16 @@ def fix(content):
     return "\n".join(out)
 
 
+ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
 def walk(items):
     for item in items:
         if isinstance(item, dict) and "Chapter" in item:
-            item["Chapter"]["content"] = fix(item["Chapter"]["content"])
-            walk(item["Chapter"].get("sub_items", []))
+            ch = item["Chapter"]
+            ch["content"] = fix(ch["content"])
+            ch["name"] = ESCAPE.sub(r"\1", ch["name"])
+            walk(ch.get("sub_items", []))
 
 
 if __name__ == "__main__":

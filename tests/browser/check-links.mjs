@@ -231,7 +231,7 @@ for (const [page, info] of pages) {
         problems.push(`line ${lineOf(info.text, m.index)}: empty listing ${JSON.stringify(m[0])} (an {{#include file:ANCHOR}} whose ANCHOR is missing?)`);
     }
     // A `> [!WARNING]` that mdBook did not turn into an admonition (the Chinese edition's
-    // translation of it is mended by scripts/i18n/admonitions.py).
+    // translation of it is mended by scripts/i18n/mend.py).
     for (const m of info.text.matchAll(/<p>\s*\\?\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\\?\]/g)) {
         problems.push(`line ${lineOf(info.text, m.index)}: ${JSON.stringify(m[0])} shown as text, not as an admonition`);
     }

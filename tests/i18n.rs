@@ -8,6 +8,8 @@
 //! - every message is one that mdbook-gettext meets when it builds the Chinese edition (the
 //!   extraction hides code blocks and generated tables: that must not change a message);
 //! - `chapters-src/generated/ui-strings.js` is what the PO file gives;
+//! - the From-the-article blocks are short summaries: together under two thirds of the
+//!   article's prose, the left-out messages (〔略〕) only there;
 //! - the checker fails on each kind of breakage (a mutated copy of the PO file).
 //!
 //! The built editions are checked in the browser test (`scripts/browser-test.sh`).
@@ -237,6 +239,31 @@ fn the_checker_catches_broken_translations() {
             "**沙箱。**",
         ),
         "a bold that does not close",
+    );
+    // Summaries as long as a translation: every left-out message (〔略〕) written out.
+    let long = scratch("long").join("zh-CN.po");
+    let (ok, out) = run(
+        "python3",
+        &[
+            "-c",
+            "import sys; sys.path.insert(0, 'scripts/i18n'); import po
+es = po.parse(open('po/zh-CN.po', encoding='utf-8').read())
+n = 0
+for e in es:
+    if e.msgstr == '〔略〕':
+        e.msgstr = '原文在这里还有一段说明，这份摘要把它逐句转述了出来，没有省略任何一句话。'
+        n += 1
+assert n > 20, n
+open(sys.argv[1], 'w', encoding='utf-8').write(po.write(es))",
+            long.to_str().unwrap(),
+        ],
+    );
+    assert!(ok, "{out}");
+    check_fails_with(&long, "the From-the-article summaries have");
+    // 〔略〕 outside a From-the-article block.
+    check_fails_with(
+        &mutated("omitted", "Introduction", "set", "〔略〕", ""),
+        "〔略〕 is only for",
     );
     // A fuzzy entry.
     let dir = scratch("fuzzy");

@@ -16,7 +16,9 @@ must use the Chinese terms of the glossary (chapters-src/glossary.md) for the En
 terms it contains; and it must not reproduce the article: no run of 12 characters
 (6 of them Chinese) that the article has (po/article-fingerprints.txt holds hashes of the
 article's runs, not its text); the title of a "From the article" block is the article's
-section title (po/article-sections.txt), the pointer to the original. The summaries of the "From the article" blocks may drop
+section title (po/article-sections.txt), the pointer to the original; a message of such a
+block that the summary leaves out is translated as 〔略〕 (only there), and the summaries
+together stay under two thirds of the article's prose. The summaries of the "From the article" blocks may drop
 links and code; every other entry keeps them all.
 """
 import collections
@@ -35,6 +37,9 @@ WINDOW = 12
 MIN_CJK = 6
 CJK = re.compile(r"[\u3400-\u9fff]")
 ARTICLE_NOTE = "FROM THE ARTICLE"
+# The translation of a From-the-article message that the block's summary leaves out
+# (scripts/i18n/mend.py drops it from the Chinese edition).
+OMITTED = "〔略〕"
 
 
 def code_spans(s):
@@ -86,6 +91,25 @@ def load_fingerprints():
     path = os.path.join(ROOT, "po", "article-fingerprints.txt")
     with open(path, encoding="utf-8") as f:
         return {l.strip() for l in f if l.strip() and not l.startswith("#")}
+
+
+def article_prose():
+    """The Chinese characters of the article's prose (recorded by fingerprint.py)."""
+    with open(os.path.join(ROOT, "po", "article-fingerprints.txt"), encoding="utf-8") as f:
+        for l in f:
+            m = re.match(r"# prose: (\d+) Chinese characters", l)
+            if m:
+                return int(m.group(1))
+    raise SystemExit("po/article-fingerprints.txt: no '# prose:' line (run fingerprint.py)")
+
+
+def summaries_too_long(entries):
+    """The From-the-article blocks are short summaries: together, less than two thirds of
+    the article's prose (in Chinese characters; the 〔略〕 messages are dropped)."""
+    n = sum(len(CJK.findall(e.msgstr)) for e in entries
+            if ARTICLE_NOTE in e.extracted and e.msgstr != OMITTED)
+    limit = article_prose() * 2 // 3
+    return (n, limit) if n > limit else None
 
 
 def sections(cache=[]):
@@ -157,6 +181,11 @@ def check_entry(e, rules, prints):
     if e.fuzzy:
         problems.append("fuzzy")
     article = ARTICLE_NOTE in e.extracted
+    if OMITTED in t:
+        if article and t == OMITTED:
+            return problems  # left out of the block's summary (mend.py drops it)
+        problems.append(f"{OMITTED} is only for a whole message of a From-the-article block")
+        return problems
     if includes(s) != includes(t):
         problems.append(f"includes differ: {dict(includes(s))} vs {dict(includes(t))}")
     if anchors(s) != anchors(t):
@@ -249,6 +278,11 @@ def main(argv):
             if e.obsolete:
                 failures.append(f"po/zh-CN.po:{e.lineno}: obsolete entry (#~): delete it")
         entries = live
+        long = summaries_too_long(entries)
+        if long:
+            failures.append(f"the From-the-article summaries have {long[0]} Chinese characters, "
+                            f"more than {long[1]} (two thirds of the article's prose): shorten "
+                            f"them (〔略〕 leaves a message out)")
     n = 0
     for e in entries:
         probs = check_entry(e, rules, prints)

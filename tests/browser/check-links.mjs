@@ -13,7 +13,8 @@
 //   * no text of mdBook's include errors, and no empty listing (`<pre><code></code></pre>`,
 //     what `{{#include file:ANCHOR}}` silently gives when the ANCHOR is missing);
 //   * no `[!WARNING]` (or NOTE, TIP, …) left as text: an admonition mdBook did not render;
-//     no `**` left in the text outside code: a bold that did not close;
+//     no `**` left in the text outside code: a bold that did not close; no 〔略〕 (a
+//     left-out summary message, scripts/i18n/mend.py);
 //   * no id is defined twice in one page (print.html, which concatenates every chapter, is
 //     only warned about).
 // http(s) links are not fetched: they are only counted. Exit status 1 on any problem.
@@ -242,6 +243,11 @@ for (const [page, info] of pages) {
         for (const m of prose.matchAll(/>[^<]*\*\*[^<]*</g)) {
             problems.push(`line ${lineOf(info.text, m.index)}: ** shown as text: ${JSON.stringify(m[0].slice(1, 80))}`);
         }
+    }
+    // 〔略〕 marks a From-the-article message the Chinese summary leaves out: the build
+    // (scripts/i18n/mend.py) drops it, so no page may show it.
+    for (const m of info.text.matchAll(/〔略〕/g)) {
+        problems.push(`line ${lineOf(info.text, m.index)}: 〔略〕 shown: a left-out message that mend.py did not drop`);
     }
     for (const [id, n] of info.ids) {
         if (n > 1) (isPrint ? warnings : problems).push(`id "${id}" is defined ${n} times`);

@@ -3,7 +3,8 @@
 //  - T(str, args): the UI strings of our scripts in the page's language. The Chinese ones
 //    are in generated/ui-strings.js, which `make i18n-update` writes from po/zh-CN.po;
 //  - a language switch in the menu bar, to the same page and place in the other edition;
-//  - the titles of mdBook's admonitions ("Warning") in the page's language;
+//  - the titles of mdBook's admonitions ("Warning") and mdBook's own interface (buttons'
+//    titles, the search box) in the page's language;
 //  - search that finds Chinese words. mdBook's index splits text at spaces only, and
 //    elasticlunr's trimmer drops every non-ASCII character of a query: a Chinese query
 //    finds nothing. In the Chinese edition the index is rebuilt in the browser from the
@@ -64,9 +65,48 @@
         }
     }
 
+    // mdBook's own interface (0.5 has no translations of it): its buttons' titles and
+    // labels, the search box's placeholder, and the search results' header.
+    const MDBOOK_UI = {
+        'Previous chapter': T('Previous chapter'),
+        'Next chapter': T('Next chapter'),
+        'Page navigation': T('Page navigation'),
+        'Toggle Table of Contents': T('Toggle Table of Contents'),
+        'Table of contents': T('Table of contents'),
+        'Change theme': T('Change theme'),
+        'Themes': T('Themes'),
+        'Search (`/`)': T('Search (`/`)'),
+        'Toggle Searchbar': T('Toggle Searchbar'),
+        'Search this book ...': T('Search this book ...'),
+        'Print this book': T('Print this book'),
+    };
+    function searchHeader(text) {
+        let m = /^(\d+) search results? for '(.*)':$/.exec(text);
+        if (m) return T('{n} search results for “{q}”:', { n: m[1], q: m[2] });
+        m = /^No search results for '(.*)'\.$/.exec(text);
+        return m ? T('No search results for “{q}”.', { q: m[1] }) : null;
+    }
+    function translateMdbookUi() {
+        if (!Object.keys(table).length) return; // the English edition
+        for (const el of document.querySelectorAll('[title], [aria-label], [placeholder]')) {
+            for (const attr of ['title', 'aria-label', 'placeholder']) {
+                const v = el.getAttribute(attr);
+                if (v && Object.prototype.hasOwnProperty.call(MDBOOK_UI, v)) el.setAttribute(attr, MDBOOK_UI[v]);
+            }
+        }
+        const header = document.querySelector('#mdbook-searchresults-header, #searchresults-header');
+        if (header) {
+            new MutationObserver(() => {
+                const t = searchHeader(header.textContent.trim());
+                if (t !== null) header.textContent = t; // the English text only: no loop
+            }).observe(header, { childList: true, characterData: true, subtree: true });
+        }
+    }
+
     function ready() {
         addSwitch();
         translateAdmonitions();
+        translateMdbookUi();
     }
     if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', ready);
     else ready();

@@ -293,8 +293,14 @@ def main(argv):
     for f in failures:
         print(f)
     done = sum(1 for e in entries if e.msgstr and not e.fuzzy)
-    print(f"{len(entries)} entries, {done} translated ({100 * done // max(1, len(entries))}%), "
-          f"{sum(1 for e in entries if e.fuzzy)} fuzzy; {len(rules)} glossary rules; "
+    words = sum(len(e.msgid.split()) for e in entries)
+    chars = sum(len(CJK.findall(e.msgstr)) for e in entries)
+    summary = sum(len(CJK.findall(e.msgstr)) for e in entries
+                  if ARTICLE_NOTE in e.extracted and e.msgstr != OMITTED)
+    print(f"{len(entries)} entries ({words} English words, {chars} Chinese characters), "
+          f"{done} translated ({100 * done // max(1, len(entries))}%), "
+          f"{sum(1 for e in entries if e.fuzzy)} fuzzy; the article's summaries {summary} "
+          f"Chinese characters (its prose {article_prose()}); {len(rules)} glossary rules; "
           f"{len(failures)} problem(s)")
     return 1 if failures else 0
 

@@ -22,6 +22,7 @@ together stay under two thirds of the article's prose. The summaries of the "Fro
 links and code; every other entry keeps them all.
 """
 import collections
+import functools
 import hashlib
 import os
 import re
@@ -42,8 +43,12 @@ ARTICLE_NOTE = "FROM THE ARTICLE"
 OMITTED = "〔略〕"
 
 
+# An inline code span: a run of backticks, then anything up to the same run.
+CODE = re.compile(r"(`+)(?:(?!\1).)+?\1", re.S)
+
+
 def code_spans(s):
-    return collections.Counter(m.group(0) for m in re.finditer(r"(`+)(?:(?!\1).)+?\1", s, re.S))
+    return collections.Counter(m.group(0) for m in CODE.finditer(s))
 
 
 def link_targets(s):
@@ -59,7 +64,7 @@ def anchors(s):
 
 
 def html_tags(s):
-    s = re.sub(r"(`+)(?:(?!\1).)+?\1", "", s, flags=re.S)
+    s = CODE.sub("", s)
     return collections.Counter(re.findall(r"</?[a-zA-Z][^>]*>", s))
 
 
@@ -70,7 +75,7 @@ def admonition(s):
 
 def prose(s):
     """The words of a message: without inline code and link targets."""
-    s = re.sub(r"(`+)(?:(?!\1).)+?\1", " ", s, flags=re.S)
+    s = CODE.sub(" ", s)
     s = re.sub(r"\]\([^)]*\)", "]", s)
     return s
 
@@ -87,20 +92,26 @@ def fingerprint(w):
     return hashlib.sha1(w.encode()).hexdigest()[:12]
 
 
+@functools.lru_cache(maxsize=None)
+def article_facts():
+    """(the fingerprints, the Chinese characters of the prose) of the article, from
+    po/article-fingerprints.txt (written by fingerprint.py), read once."""
+    with open(os.path.join(ROOT, "po", "article-fingerprints.txt"), encoding="utf-8") as f:
+        lines = [l.strip() for l in f if l.strip()]
+    prose = [int(m.group(1)) for l in lines
+             for m in [re.match(r"# prose: (\d+) Chinese characters", l)] if m]
+    if not prose:
+        raise SystemExit("po/article-fingerprints.txt: no '# prose:' line (run fingerprint.py)")
+    return frozenset(l for l in lines if not l.startswith("#")), prose[0]
+
+
 def load_fingerprints():
-    path = os.path.join(ROOT, "po", "article-fingerprints.txt")
-    with open(path, encoding="utf-8") as f:
-        return {l.strip() for l in f if l.strip() and not l.startswith("#")}
+    return article_facts()[0]
 
 
 def article_prose():
     """The Chinese characters of the article's prose (recorded by fingerprint.py)."""
-    with open(os.path.join(ROOT, "po", "article-fingerprints.txt"), encoding="utf-8") as f:
-        for l in f:
-            m = re.match(r"# prose: (\d+) Chinese characters", l)
-            if m:
-                return int(m.group(1))
-    raise SystemExit("po/article-fingerprints.txt: no '# prose:' line (run fingerprint.py)")
+    return article_facts()[1]
 
 
 def summaries_too_long(entries):
@@ -161,7 +172,7 @@ def term_regex(en):
 def bold_that_does_not_close(t):
     """A closing ** after a punctuation mark and before a letter: CommonMark does not close a
     bold there (**启动。**驱动 is shown with its asterisks); **启动**。驱动 is right."""
-    masked = re.sub(r"`[^`]*`", lambda m: "`" * len(m.group(0)), t)  # code is not a letter
+    masked = CODE.sub(lambda m: "`" * len(m.group(0)), t)  # code is not a letter
     n = 0
     for m in re.finditer(r"\*\*", masked):
         n += 1

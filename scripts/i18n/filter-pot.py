@@ -8,13 +8,12 @@ import sys
 
 sys.path.insert(0, __import__("os").path.dirname(__file__))
 import po  # noqa: E402
+import check  # noqa: E402
 import extras  # noqa: E402
 
 
 def translatable(msgid):
-    text = re.sub(r"`[^`]*`", "", msgid)
-    text = re.sub(r"\]\([^)]*\)", "]", text)  # link targets
-    return re.search(r"[A-Za-z]", text) is not None
+    return re.search(r"[A-Za-z]", check.prose(msgid)) is not None  # outside code, link targets
 
 
 ARTICLE_NOTE = ("#. FROM THE ARTICLE. The Chinese edition gives a short summary in our own words "

@@ -19,10 +19,14 @@ a translation: their first paragraphs summarise the block, and each message the 
 leaves out is translated as the marker 〔略〕 (so that po/zh-CN.po stays complete). This
 drops those paragraphs and list items, and fails if a block would keep nothing but its
 titles."""
-import json
 import re
 import sys
 
+from extras import unescape_md
+from mdbook import preprocess
+
+# A quote line with nothing in it (`>`, ` > `, `> >`).
+EMPTY_QUOTE = re.compile(r"(?:[ \t]*>)+[ \t]*")
 MARKER = re.compile(r"^((?:[ \t]*>)+[ \t]?)\\\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\\\][ \t]*(.*)$")
 
 
@@ -34,7 +38,7 @@ def fix(content):
             quote, kind, rest = m.groups()
             # The marker must be the block quote's first line: drop the empty quote lines
             # mdbook-gettext leaves before it.
-            while out and re.fullmatch(r"(?:[ \t]*>)+[ \t]*", out[-1]):
+            while out and EMPTY_QUOTE.fullmatch(out[-1]):
                 out.pop()
             out.append(f"{quote}[!{kind}]")
             if rest:
@@ -63,10 +67,10 @@ def drop_omitted(content, name):
         out.append(line)
     tidy = []
     for line in out:
-        empty = re.fullmatch(r"(?:[ \t]*>)+[ \t]*", line) is not None
-        if empty and tidy and re.fullmatch(r"(?:[ \t]*>)+[ \t]*", tidy[-1]):
+        empty = EMPTY_QUOTE.fullmatch(line) is not None
+        if empty and tidy and EMPTY_QUOTE.fullmatch(tidy[-1]):
             continue
-        if not line.strip() and tidy and re.fullmatch(r"(?:[ \t]*>)+[ \t]*", tidy[-1]) \
+        if not line.strip() and tidy and EMPTY_QUOTE.fullmatch(tidy[-1]) \
                 and len(tidy) > 1 and QUOTE.match(tidy[-2]):
             tidy.pop()  # the block's trailing empty quote line
         tidy.append(line)
@@ -88,21 +92,10 @@ def drop_omitted(content, name):
     return "\n".join(lines)
 
 
-ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-
-
-def walk(items):
-    for item in items:
-        if isinstance(item, dict) and "Chapter" in item:
-            ch = item["Chapter"]
-            ch["content"] = drop_omitted(fix(ch["content"]), ch["name"])
-            ch["name"] = ESCAPE.sub(r"\1", ch["name"])
-            walk(ch.get("sub_items", []))
+def mend_chapter(ch):
+    ch["content"] = drop_omitted(fix(ch["content"]), ch["name"])
+    ch["name"] = unescape_md(ch["name"])
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "supports":
-        sys.exit(0)
-    _ctx, book = json.load(sys.stdin)
-    walk(book["items"])
-    json.dump(book, sys.stdout)
+    preprocess(mend_chapter)

@@ -8,9 +8,9 @@ sources, shell commands) and the generated includes (tables and outputs written 
 Each hidden line becomes an empty line (or a bare `>` inside a block quote), so the
 line numbers in the POT are the source file's line numbers.
 """
-import json
 import re
-import sys
+
+from mdbook import preprocess
 
 FENCE = re.compile(r"^((?:\s*>)*\s*)(`{3,}|~{3,})")
 GENERATED = re.compile(r"^\s*\{\{#include generated/(?!exercises-)[^}]*\}\}\s*$")
@@ -53,21 +53,9 @@ def hide(content):
     return "\n".join(out)
 
 
-def walk(items):
-    for item in items:
-        if isinstance(item, dict) and "Chapter" in item:
-            ch = item["Chapter"]
-            ch["content"] = hide(inline_handouts(ch["content"]))
-            walk(ch.get("sub_items", []))
-
-
-def main():
-    if len(sys.argv) > 1 and sys.argv[1] == "supports":
-        sys.exit(0)
-    _ctx, book = json.load(sys.stdin)
-    walk(book["items"])
-    json.dump(book, sys.stdout)
+def hide_chapter(ch):
+    ch["content"] = hide(inline_handouts(ch["content"]))
 
 
 if __name__ == "__main__":
-    main()
+    preprocess(hide_chapter)
